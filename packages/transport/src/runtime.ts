@@ -1,0 +1,28 @@
+/**
+ * The runtime seams through which a protocol instance reads time and randomness. `@gossip/core` never reads the
+ * wall clock or global randomness itself: a real process passes {@link systemClock} and {@link systemRandom}, a
+ * simulation passes a virtual clock and a seeded generator, and the same code runs under both.
+ */
+
+/** An opaque handle for a scheduled timer. */
+export type TimerHandle = unknown;
+
+/** Monotonic time and timers, in milliseconds. */
+export interface Clock {
+  /** Milliseconds on a monotonic time line (not necessarily the Unix epoch). */
+  now(): number;
+  /** Runs `fn` once after `delayMs` milliseconds. */
+  setTimeout(fn: () => void, delayMs: number): TimerHandle;
+  /** Cancels a timer returned by {@link Clock.setTimeout}; a no-op for a timer that already ran. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** A source of uniformly distributed randomness. */
+export interface Random {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+  /** Fills `buf` with random bytes and returns it (used for nonces when no secure source is injected). */
+  bytes(buf: Uint8Array): Uint8Array;
+}
