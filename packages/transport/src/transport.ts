@@ -35,7 +35,11 @@ export interface Stream {
    * reject with code `ERR_TIMEOUT`; `undefined` clears it.
    */
   setDeadline(deadline: number | undefined): void;
-  /** Finishes sending and releases the stream once the peer has read what was written. */
+  /**
+   * Finishes sending and releases the stream once the peer has read what was written. There is no half-close:
+   * after `close()` reads reject with `ERR_CLOSED`, so read the response before closing (memberlist frames are
+   * self-delimiting, so neither side needs EOF to know a request is complete).
+   */
   close(): Promise<void>;
   /** Tears the stream down at once (pending reads reject). */
   destroy(): void;
@@ -71,7 +75,11 @@ export interface Transport {
   start(handlers: TransportHandlers): Promise<void>;
   /** The address peers should use for this node (known after {@link Transport.start}). */
   advertiseAddress(): AdvertiseAddress;
-  /** Sends one datagram to `to` (`ip:port`). Resolves once sent; rejects with a {@link TransportError}. */
+  /**
+   * Sends one datagram to `to` (`ip:port`). Resolves once sent; rejects with a {@link TransportError}. Delivery
+   * is best effort, like UDP: a packet to nobody resolves and is lost. The transport may read `data` until the
+   * promise settles, so do not modify it before then.
+   */
   sendPacket(to: string, data: Uint8Array): Promise<void>;
   /** Opens a stream to `to` (`ip:port`). */
   dial(to: string, options?: DialOptions): Promise<Stream>;
@@ -81,7 +89,13 @@ export interface Transport {
   shutdown(): Promise<void>;
 }
 
-/** Stable error codes for {@link TransportError}. */
+/**
+ * Stable error codes for {@link TransportError}: `ERR_TIMEOUT` a deadline or dial timeout passed; `ERR_CLOSED`
+ * the transport or stream was shut down locally; `ERR_UNREACHABLE` no route (e.g. IPv6 from an IPv4 socket);
+ * `ERR_REFUSED` nobody listens there; `ERR_RESET` the peer tore the stream down; `ERR_TOO_LARGE` a size bound
+ * was crossed; `ERR_BAD_ADDRESS` not a valid `host:port` (or not an IP where one is required); `ERR_RESOLVE` a
+ * name did not resolve; `ERR_BIND` the local address is taken or already started; `ERR_IO` anything else.
+ */
 export type TransportErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_CLOSED'

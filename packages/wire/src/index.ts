@@ -1,2 +1,81 @@
-/** Placeholder until the package lands. */
-export const PACKAGE_NAME = '@gossip/wire';
+/**
+ * @gossip/wire: HashiCorp memberlist's wire protocol, byte-compatible with Go memberlist v0.2.2 and HEAD.
+ * Portable (no `node:` imports): messages, compound, LZW compression, CRC32, label header, stream framing.
+ */
+export { WireError, isWireError } from './errors.js';
+export type { WireErrorCode } from './errors.js';
+
+export { MessageType, NodeState } from './messages.js';
+export type {
+  AckResp,
+  Alive,
+  Compress,
+  Dead,
+  ErrResp,
+  IndirectPingReq,
+  NackResp,
+  Ping,
+  PushNodeState,
+  PushPull,
+  PushPullHeader,
+  Suspect,
+  UserMsgHeader,
+} from './messages.js';
+
+export {
+  encodeAck,
+  encodeAlive,
+  encodeDead,
+  encodeErr,
+  encodeIndirectPing,
+  encodeNack,
+  encodePing,
+  encodeSuspect,
+  encodeUserPacket,
+} from './encode.js';
+export {
+  decodeAck,
+  decodeAlive,
+  decodeDead,
+  decodeErr,
+  decodeIndirectPing,
+  decodeNack,
+  decodePing,
+  decodeSuspect,
+} from './decode.js';
+export { decodeMessage } from './message.js';
+export type { DecodedMessage, DecodedMessageType } from './message.js';
+
+export {
+  MAX_COMPOUND_PARTS,
+  MAX_COMPOUND_PART_BYTES,
+  SAFE_COMPOUND_PARTS,
+  decodeCompound,
+  encodeCompound,
+} from './compound.js';
+export type { DecodedCompound } from './compound.js';
+export { DEFAULT_MAX_DECOMPRESSED, lzwCompress, lzwDecompress } from './lzw.js';
+export { LZW_ALGO, decodeCompress, decompress, encodeCompress, parseCompress } from './compress.js';
+export { crc32, unwrapCrc, wrapCrc } from './crc32.js';
+export { MAX_LABEL_LENGTH, addLabel, labelHeader, stripLabel } from './label.js';
+export type { StrippedLabel } from './label.js';
+export { unwrapPacket } from './packet.js';
+export type { UnwrappedPacket } from './packet.js';
+
+export {
+  checkPushPullHeader,
+  decodePushPull,
+  decodeUserStream,
+  encodePushPull,
+  encodeUserStream,
+} from './stream.js';
+export type { StreamEncodeOptions } from './stream.js';
+export { StreamScan, streamMessageLength } from './frame.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export type { WireLimits } from './limits.js';
+export type { IntEncoding } from './msgpack.js';
+
+export { bytesToIp, ipToBytes, joinHostPort, splitHostPort } from './address.js';
+export type { HostPort } from './address.js';
+export { DEFAULT_VERSION, makeVsn, parseVsn } from './vsn.js';
+export type { VersionInfo } from './vsn.js';

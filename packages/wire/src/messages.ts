@@ -113,7 +113,8 @@ export interface PushNodeState {
   port: number;
   meta: Uint8Array | null;
   incarnation: number;
-  state: NodeState | number;
+  /** A {@link NodeState} value; decoders pass through any Go int a peer sends. */
+  state: number;
   vsn: Uint8Array;
 }
 

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import type { Stream } from '../transport.js';
+import { makeNetwork, outcome, probe, readAll, settle } from './test-helpers.js';
+
+const A = '10.0.0.1:7946';
+const B = '10.0.0.2:7946';
+
+/** Answers every inbound stream's 4-byte request with the bytes reversed, then closes (one exchange). */
+function reverseResponder(stream: Stream): void {
+  void (async () => {
+    const request: number[] = [];
+    while (request.length < 4) {
+      const chunk = await stream.read();
+      if (chunk === null) return stream.destroy();
+      request.push(...chunk);
+    }
+    await stream.write(Uint8Array.from(request).reverse());
+    await stream.close();
+  })();
+}
+
+describe('MemoryNetwork streams', () => {
+  it('given a responder, when A dials B and sends a 4-byte request, then it gets the reversed answer and EOF after the round trips', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 5 });
+    const a = await probe(network, A);
+    const b = network.endpoint(B);
+    await b.start({ onPacket: () => undefined, onStream: reverseResponder });
+    const stream = await settle(clock, a.endpoint.dial(B));
+    expect(clock.now()).toBe(10); // SYN out, SYN-ACK back
+    expect(stream.remoteAddress).toBe(B);
+    await stream.write(new Uint8Array([1, 2]));
+    await stream.write(new Uint8Array([3, 4]));
+    const reply = await settle(clock, readAll(stream));
+    expect(Array.from(reply)).toEqual([4, 3, 2, 1]);
+    expect(clock.now()).toBe(20);
+    await stream.close();
+    expect(a.endpoint.openStreams()).toBe(0);
+    expect(b.openStreams()).toBe(0);
+  });
+
+  it('given a request/response exchange in both directions, when both sides follow memberlist framing, then bytes arrive in order', async () => {
+    const { clock, network } = makeNetwork(2, { latencyMs: 3, jitterMs: 4 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const exchange = async (from: typeof a, to: typeof b, size: number) => {
+      const client = await settle(clock, from.endpoint.dial(to.endpoint.address));
+      const server = to.streams.shift()!;
+      const request = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
+      for (let off = 0; off < size; off += 1000) await client.write(request.subarray(off, off + 1000));
+      const serverRead = (async () => {
+        const got: number[] = [];
+        while (got.length < size) got.push(...(await server.read())!);
+        await server.write(new Uint8Array([size & 0xff]));
+        await server.close();
+        return got;
+      })();
+      const clientRead = readAll(client);
+      await clock.advance(50);
+      expect(await serverRead).toEqual(Array.from(request));
+      expect(Array.from(await clientRead)).toEqual([size & 0xff]);
+      await client.close();
+      expect(from.endpoint.openStreams()).toBe(0);
+    };
+    await exchange(a, b, 10_000);
+    await exchange(b, a, 3_333);
+    await clock.advance(50);
+    expect(a.endpoint.openStreams()).toBe(0);
+    expect(b.endpoint.openStreams()).toBe(0);
+    expect(network.stats().streamsOpened).toBe(2);
+  });
+
+  it('given a 4 MiB frame, when written in one call, then the reader receives all of it intact', async () => {
+    const { clock, network } = makeNetwork();
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(1);
+    const client = await dialing;
+    const frame = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    await client.write(frame);
+    await client.close();
+    const received = readAll(b.streams[0]!);
+    await clock.advance(1);
+    expect(Buffer.from(await received).equals(Buffer.from(frame))).toBe(true);
+  });
+
+  it('given a reader with a deadline, when nothing arrives, then read rejects ERR_TIMEOUT at exactly that time', async () => {
+    const { clock, network } = makeNetwork();
+    const a = await probe(network, A);
+    await probe(network, B);
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(1);
+    const client = await dialing;
+    const start = clock.now();
+    client.setDeadline(start + 250);
+    let failedAt = -1;
+    const reading = client.read().catch((e: { code: string }) => {
+      failedAt = clock.now();
+      return e.code;
+    });
+    await clock.advance(249);
+    expect(failedAt).toBe(-1);
+    void start;
+    await clock.advance(1);
+    expect(await reading).toBe('ERR_TIMEOUT');
+    expect(failedAt).toBe(start + 250);
+    await expect(client.write(new Uint8Array(1))).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    client.setDeadline(undefined);
+    await client.write(new Uint8Array(1));
+    client.destroy();
+  });
+
+  it('given a crashed target (refuse mode), when dialing, then ERR_REFUSED comes back after a round trip', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 4 });
+    const a = await probe(network, A);
+    await probe(network, B);
+    network.crash(B);
+    expect(await settle(clock, outcome(a.endpoint.dial(B), clock))).toEqual(['ERR_REFUSED', 8]);
+    expect(await settle(clock, outcome(a.endpoint.dial('10.0.0.99:1')))).toBe('ERR_REFUSED');
+    expect(network.stats().streamsRefused).toBe(2);
+  });
+
+  it('given a black-holed target or a partition, when dialing with a deadline, then ERR_TIMEOUT at the deadline', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 4 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    network.crash(B, 'blackhole');
+    const hole = a.endpoint.dial(B, { deadline: 300 }).catch((e: { code: string }) => [e.code, clock.now()]);
+    await clock.advance(400);
+    expect(await hole).toEqual(['ERR_TIMEOUT', 300]);
+    network.restore(B);
+    network.partition([A], [B]);
+    const cut = a.endpoint.dial(B).catch((e: { code: string }) => [e.code, clock.now()]);
+    await clock.advance(20_000);
+    expect(await cut).toEqual(['ERR_TIMEOUT', 10_400]); // default dial timeout 10 s
+    expect(b.streams).toHaveLength(0);
+  });
+
+  it('given an open stream, when the peer crashes (refuse mode), then pending reads fail with ERR_RESET', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 2 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(4);
+    const client = await dialing;
+    const reading = client.read().catch((e: { code: string }) => e.code);
+    network.crash(B);
+    await clock.advance(5);
+    expect(await reading).toBe('ERR_RESET');
+    expect(b.endpoint.openStreams()).toBe(0);
+    client.destroy();
+  });
+
+  it('given an open stream, when a partition cuts it, then the reader hangs until its deadline (the segment is lost)', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 2 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(4);
+    const client = await dialing;
+    const server = b.streams[0]!;
+    network.partition([A]);
+    await client.write(new Uint8Array([1]));
+    server.setDeadline(clock.now() + 1000);
+    const reading = server.read().catch((e: { code: string }) => e.code);
+    network.heal();
+    await client.write(new Uint8Array([2])); // too late: TCP cannot skip the lost byte
+    await clock.advance(1000);
+    expect(await reading).toBe('ERR_TIMEOUT');
+    client.destroy();
+    server.destroy();
+  });
+
+  it('given a slow target, when dialing and writing, then everything reaching it is delayed but stays in order', async () => {
+    const { clock, network } = makeNetwork('slow-stream', { latencyMs: 1 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    network.setSlow(B, { minDelayMs: 50, maxDelayMs: 150 });
+    const client = await settle(clock, a.endpoint.dial(B));
+    expect(b.streams).toHaveLength(1);
+    expect(clock.now()).toBeGreaterThanOrEqual(52);
+    for (let i = 0; i < 100; i++) await client.write(new Uint8Array([i]));
+    await client.close();
+    const got = readAll(b.streams[0]!);
+    await clock.advance(200);
+    expect(Array.from(await got)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('given a receive bound, when a peer sends more, then the receiver fails ERR_TOO_LARGE and the sender sees a reset', async () => {
+    const { clock, network } = makeNetwork();
+    const a = await probe(network, A);
+    const small = network.endpoint(B, { maxStreamBytes: 1000 });
+    const accepted: Stream[] = [];
+    await small.start({ onPacket: () => undefined, onStream: (s) => accepted.push(s) });
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(1);
+    const client = await dialing;
+    await client.write(new Uint8Array(600));
+    await client.write(new Uint8Array(600));
+    const clientRead = client.read().catch((e: { code: string }) => e.code);
+    await clock.advance(1);
+    const server = accepted[0]!;
+    // The bound fails the stream as soon as it is crossed, discarding what was buffered.
+    await expect(server.read()).rejects.toMatchObject({ code: 'ERR_TOO_LARGE' });
+    expect(await clientRead).toBe('ERR_RESET');
+    server.destroy();
+    client.destroy();
+  });
+
+  it('given a dial in flight, when the dialer shuts down before the answer, then it rejects ERR_CLOSED and the accepted side is reset', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 5 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const dialing = outcome(a.endpoint.dial(B));
+    await clock.advance(6); // SYN has arrived, SYN-ACK is on its way back
+    expect(b.streams).toHaveLength(1);
+    const serverRead = outcome(b.streams[0]!.read());
+    await a.endpoint.shutdown();
+    await clock.advance(20);
+    expect(await dialing).toBe('ERR_CLOSED');
+    expect(await serverRead).toBe('ERR_RESET');
+  });
+
+  it('given open streams, when an endpoint shuts down, then they are torn down and the peer sees a reset', async () => {
+    const { clock, network } = makeNetwork();
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const dialing = a.endpoint.dial(B);
+    await clock.advance(1);
+    const client = await dialing;
+    const reading = client.read().catch((e: { code: string }) => e.code);
+    await b.endpoint.shutdown();
+    await clock.advance(1);
+    expect(await reading).toBe('ERR_RESET');
+    await a.endpoint.shutdown();
+    await expect(client.read()).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    await expect(a.endpoint.dial(B)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Size limits applied before allocating (spec §9.5). Defaults are memberlist HEAD's; callers may tighten them.
+ */
+
+/** Bounds on untrusted input. Every field is optional; missing ones take {@link DEFAULT_LIMITS}. */
+export interface WireLimits {
+  /** Largest total of decompressed bytes from one packet or stream frame (HEAD: 40 MiB). */
+  maxDecompressedBytes?: number;
+  /** Deepest nesting of compound/compress wrappers inside one packet. */
+  maxNestingDepth?: number;
+  /** Most individual messages one packet may unwrap to. */
+  maxMessages?: number;
+  /** Largest push/pull `Nodes` count (HEAD: 1,048,576). */
+  maxPushPullNodes?: number;
+  /** Largest push/pull `UserStateLen` (HEAD: 20 MiB). */
+  maxUserStateBytes?: number;
+  /** Largest stream `UserMsgLen` (HEAD: 20 MiB). */
+  maxUserMsgBytes?: number;
+  /** Largest encrypted stream frame `N` (both versions: 20 MiB). */
+  maxEncryptedBytes?: number;
+  /** Largest plaintext stream frame in bytes, whatever its type. */
+  maxStreamFrameBytes?: number;
+}
+
+/** memberlist HEAD's limits. */
+export const DEFAULT_LIMITS: Readonly<Required<WireLimits>> = Object.freeze({
+  maxDecompressedBytes: 40 * 1024 * 1024,
+  maxNestingDepth: 4,
+  maxMessages: 16_384,
+  maxPushPullNodes: 1_048_576,
+  maxUserStateBytes: 20 * 1024 * 1024,
+  maxUserMsgBytes: 20 * 1024 * 1024,
+  maxEncryptedBytes: 20 * 1024 * 1024,
+  maxStreamFrameBytes: 64 * 1024 * 1024,
+});
+
+/** Fills unspecified limits with the defaults. */
+export function resolveLimits(limits?: WireLimits): Required<WireLimits> {
+  if (limits === undefined) return DEFAULT_LIMITS;
+  return { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+}
+
+function stripUndefined(limits: WireLimits): WireLimits {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(limits)) if (typeof v === 'number') out[k] = v;
+  return out;
+}
