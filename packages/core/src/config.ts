@@ -1,0 +1,250 @@
+/**
+ * Configuration of a {@link Memberlist} node: identity, injected runtime (transport, clock, randomness), security,
+ * delegates and memberlist's tunables in milliseconds. Presets return memberlist's `DefaultLANConfig`,
+ * `DefaultWANConfig` and `DefaultLocalConfig` values (spec §9.4).
+ */
+import type { Clock, Random, Transport } from '@gossip/transport';
+import type {
+  AliveDelegate,
+  ConflictDelegate,
+  Delegate,
+  EventDelegate,
+  MergeDelegate,
+  PacketCipher,
+  PingDelegate,
+} from './delegates.js';
+import { MemberlistError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { MetricsSink } from './metrics.js';
+
+/** memberlist's tunables. Every duration is in milliseconds. */
+export interface MemberlistTunables {
+  /** Time between failure-detection probes (memberlist `ProbeInterval`); scaled up by the health score. */
+  probeIntervalMs: number;
+  /** How long to wait for a direct ack before asking for indirect probes (`ProbeTimeout`). */
+  probeTimeoutMs: number;
+  /** Number of peers asked to probe a node that missed its direct ack (`IndirectChecks`). */
+  indirectChecks: number;
+  /** Broadcasts are retransmitted `retransmitMult × ceil(log10(n + 1))` times (`RetransmitMult`). */
+  retransmitMult: number;
+  /** Minimum suspicion timeout is `suspicionMult × max(1, log10 n) × probeInterval` (`SuspicionMult`). */
+  suspicionMult: number;
+  /** Maximum suspicion timeout as a multiple of the minimum (`SuspicionMaxTimeoutMult`, Lifeguard). */
+  suspicionMaxTimeoutMult: number;
+  /** Upper bound (exclusive) of the health score plus one (`AwarenessMaxMultiplier`, Lifeguard). */
+  awarenessMaxMultiplier: number;
+  /** Time between gossip rounds (`GossipInterval`). */
+  gossipIntervalMs: number;
+  /** Peers gossiped to per round (`GossipNodes`). */
+  gossipNodes: number;
+  /** Dead nodes keep receiving gossip (and stay listed) this long (`GossipToTheDeadTime`). */
+  gossipToTheDeadTimeMs: number;
+  /** Base interval of push/pull anti-entropy, scaled with cluster size; 0 disables it (`PushPullInterval`). */
+  pushPullIntervalMs: number;
+  /** Deadline of stream exchanges (push/pull, reliable messages) (`TCPTimeout`). */
+  tcpTimeoutMs: number;
+  /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
+  deadNodeReclaimTimeMs: number;
+  /** Compress packets (when smaller) and streams (always) with LZW (`EnableCompression`). */
+  enableCompression: boolean;
+  /** Never fall back to a stream ping when UDP probes fail (`DisableTcpPings`). */
+  disableTcpPings: boolean;
+  /** Byte budget of one gossip/piggyback packet (`UDPBufferSize`). */
+  udpBufferSize: number;
+  /** Most state/user messages of one packet processed; the rest are dropped (`HandoffQueueDepth`). */
+  handoffQueueDepth: number;
+  /** memberlist protocol version spoken, 1…5 (`ProtocolVersion`). */
+  protocolVersion: number;
+  /** Lowest application (delegate) protocol version understood (`DelegateProtocolMin`). */
+  delegateProtocolMin: number;
+  /** Highest application protocol version understood (`DelegateProtocolMax`). */
+  delegateProtocolMax: number;
+  /** Application protocol version spoken (`DelegateProtocolVersion`). */
+  delegateProtocolVersion: number;
+  /** Require incoming packets to be encrypted when a cipher is set (`GossipVerifyIncoming`). */
+  gossipVerifyIncoming: boolean;
+  /** Encrypt outgoing packets when a cipher is set (`GossipVerifyOutgoing`). */
+  gossipVerifyOutgoing: boolean;
+  /** Most parts per compound packet sent: 127 keeps v0.2.2 peers safe, 255 is memberlist HEAD's limit. */
+  maxCompoundParts: number;
+  /** Largest metadata the local delegate may provide (`MetaMaxSize`). */
+  metaMaxSize: number;
+  /** Largest encrypted stream frame, push/pull user state or stream user message accepted (20 MiB). */
+  maxStreamBytes: number;
+  /** Largest decompressed payload accepted (40 MiB, memberlist HEAD). */
+  maxDecompressedBytes: number;
+  /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
+  maxPushPullNodes: number;
+  /** Most inbound push/pull exchanges served at once; more are closed unanswered (memberlist: 128). */
+  maxConcurrentPushPulls: number;
+  /** Events buffered per `events()` iterator before the oldest are dropped. */
+  eventBufferSize: number;
+}
+
+/** Everything needed to create a node. Tunables left out take memberlist's LAN defaults. */
+export interface MemberlistConfig extends Partial<MemberlistTunables> {
+  /** Unique node name in the cluster. */
+  name: string;
+  /** How bytes move (UDP/TCP, in-memory network...). Core starts it and shuts it down. */
+  transport: Transport;
+  /** Time and timers; every timer of the node goes through it. */
+  clock: Clock;
+  /** Every random choice of the node (probe order, gossip targets, staggers) comes from it. */
+  random: Random;
+  /** Cluster label: packets and streams without exactly this label are dropped (memberlist HEAD `Label`). */
+  label?: string;
+  /** Accept unlabelled traffic as if it carried `label`; labelled traffic is then dropped (`SkipInboundLabelCheck`). */
+  skipInboundLabelCheck?: boolean;
+  /** Encryption (e.g. a keyring from `@gossip/keyring`); none means plaintext. */
+  cipher?: PacketCipher;
+  /** CIDR ranges whose addresses may join (`CIDRsAllowed`); undefined allows everyone. */
+  cidrsAllowed?: readonly string[];
+  /** Per-node opt-out of stream pings (`DisableTcpPingsForNode`). */
+  disableTcpPingsForNode?: (name: string) => boolean;
+  /** Levelled logger (console and pino both fit); silent by default. */
+  logger?: Logger;
+  /** Metrics sink using memberlist's metric names; nothing is emitted when absent. */
+  metrics?: MetricsSink;
+  /** Application hooks: metadata, user messages, broadcasts, state sync. */
+  delegate?: Delegate;
+  /** Join/leave/update notifications. */
+  events?: EventDelegate;
+  /** Name conflict notifications. */
+  conflict?: ConflictDelegate;
+  /** Veto for merging a remote cluster on join. */
+  merge?: MergeDelegate;
+  /** Admission control for members. */
+  alive?: AliveDelegate;
+  /** Probe hooks (ack payloads, RTTs). */
+  ping?: PingDelegate;
+}
+
+/** A config with every tunable filled in. */
+export type ResolvedConfig = MemberlistConfig & MemberlistTunables;
+
+function commonDefaults(): MemberlistTunables {
+  return {
+    probeIntervalMs: 1000,
+    probeTimeoutMs: 500,
+    indirectChecks: 3,
+    retransmitMult: 4,
+    suspicionMult: 4,
+    suspicionMaxTimeoutMult: 6,
+    awarenessMaxMultiplier: 8,
+    gossipIntervalMs: 200,
+    gossipNodes: 3,
+    gossipToTheDeadTimeMs: 30_000,
+    pushPullIntervalMs: 30_000,
+    tcpTimeoutMs: 10_000,
+    deadNodeReclaimTimeMs: 0,
+    enableCompression: true,
+    disableTcpPings: false,
+    udpBufferSize: 1400,
+    handoffQueueDepth: 1024,
+    protocolVersion: 2,
+    delegateProtocolMin: 0,
+    delegateProtocolMax: 0,
+    delegateProtocolVersion: 0,
+    gossipVerifyIncoming: true,
+    gossipVerifyOutgoing: true,
+    maxCompoundParts: 127,
+    metaMaxSize: 512,
+    maxStreamBytes: 20 * 1024 * 1024,
+    maxDecompressedBytes: 40 * 1024 * 1024,
+    maxPushPullNodes: 1_048_576,
+    maxConcurrentPushPulls: 128,
+    eventBufferSize: 1024,
+  };
+}
+
+/** memberlist's `DefaultLANConfig` tunables: tuned for a local network (probe 1 s, gossip 200 ms). */
+export function lanConfig(): MemberlistTunables {
+  return commonDefaults();
+}
+
+/** memberlist's `DefaultWANConfig` tunables: slower, more patient timings for wide-area links. */
+export function wanConfig(): MemberlistTunables {
+  return {
+    ...commonDefaults(),
+    tcpTimeoutMs: 30_000,
+    suspicionMult: 6,
+    pushPullIntervalMs: 60_000,
+    probeTimeoutMs: 3000,
+    probeIntervalMs: 5000,
+    gossipNodes: 4,
+    gossipIntervalMs: 500,
+    gossipToTheDeadTimeMs: 60_000,
+  };
+}
+
+/** memberlist's `DefaultLocalConfig` tunables: aggressive timings for a single host or loopback. */
+export function localConfig(): MemberlistTunables {
+  return {
+    ...commonDefaults(),
+    tcpTimeoutMs: 1000,
+    indirectChecks: 1,
+    retransmitMult: 2,
+    suspicionMult: 3,
+    pushPullIntervalMs: 15_000,
+    probeTimeoutMs: 200,
+    gossipIntervalMs: 100,
+    gossipToTheDeadTimeMs: 15_000,
+  };
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new MemberlistError('ERR_CONFIG', `invalid config: ${what}`);
+}
+
+function isInt(v: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
+}
+
+/** Fills unset tunables with LAN defaults and validates everything; throws `ERR_CONFIG`. */
+export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
+  const defaults = lanConfig();
+  const resolved = { ...defaults } as ResolvedConfig;
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  check(typeof resolved.name === 'string' && resolved.name.length > 0, 'name must be a non-empty string');
+  check(new TextEncoder().encode(resolved.name).length <= 65_535, 'name is too long');
+  check(resolved.transport !== undefined, 'transport is required');
+  check(resolved.clock !== undefined, 'clock is required');
+  check(resolved.random !== undefined, 'random is required');
+  check(isInt(resolved.protocolVersion, 1, 5), 'protocolVersion must be 1…5');
+  for (const key of ['delegateProtocolMin', 'delegateProtocolMax', 'delegateProtocolVersion'] as const) {
+    check(isInt(resolved[key], 0, 255), `${key} must be 0…255`);
+  }
+  for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'tcpTimeoutMs'] as const) {
+    check(Number.isFinite(resolved[key]) && resolved[key] > 0, `${key} must be > 0`);
+  }
+  for (const key of [
+    'gossipIntervalMs',
+    'gossipToTheDeadTimeMs',
+    'pushPullIntervalMs',
+    'deadNodeReclaimTimeMs',
+  ] as const) {
+    check(Number.isFinite(resolved[key]) && resolved[key] >= 0, `${key} must be >= 0`);
+  }
+  check(isInt(resolved.indirectChecks, 0), 'indirectChecks must be an integer >= 0');
+  check(isInt(resolved.gossipNodes, 0), 'gossipNodes must be an integer >= 0');
+  check(isInt(resolved.retransmitMult, 1), 'retransmitMult must be an integer >= 1');
+  check(isInt(resolved.suspicionMult, 1), 'suspicionMult must be an integer >= 1');
+  check(isInt(resolved.suspicionMaxTimeoutMult, 1), 'suspicionMaxTimeoutMult must be an integer >= 1');
+  check(isInt(resolved.awarenessMaxMultiplier, 1), 'awarenessMaxMultiplier must be an integer >= 1');
+  check(isInt(resolved.udpBufferSize, 64, 65_535), 'udpBufferSize must be 64…65535');
+  check(isInt(resolved.handoffQueueDepth, 1), 'handoffQueueDepth must be >= 1');
+  check(isInt(resolved.maxCompoundParts, 2, 255), 'maxCompoundParts must be 2…255');
+  check(isInt(resolved.metaMaxSize, 0, 65_535), 'metaMaxSize must be 0…65535');
+  check(isInt(resolved.maxStreamBytes, 1), 'maxStreamBytes must be >= 1');
+  check(isInt(resolved.maxDecompressedBytes, 1), 'maxDecompressedBytes must be >= 1');
+  check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
+  check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
+  check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
+  if (resolved.label !== undefined && resolved.label !== '') {
+    const len = new TextEncoder().encode(resolved.label).length;
+    check(len <= 255, 'label must be at most 255 bytes');
+  }
+  return resolved;
+}

@@ -1,0 +1,79 @@
+/**
+ * Typed errors of the membership engine. Every error `@gossip/core` rejects with or reports is a
+ * {@link MemberlistError} (or a subclass) with a stable string `code`, so callers branch on codes, not messages.
+ */
+
+/** Stable machine-readable reasons an operation failed or an input was dropped. */
+export type MemberlistErrorCode =
+  /** A configuration value is missing or out of range. */
+  | 'ERR_CONFIG'
+  /** The node has been shut down; no further operations are possible. */
+  | 'ERR_SHUTDOWN'
+  /** The node has left the cluster; the operation needs a live member. */
+  | 'ERR_LEFT'
+  /** No member with the given name is known. */
+  | 'ERR_UNKNOWN_NODE'
+  /** Waiting for a broadcast, a stream or an answer took longer than allowed. */
+  | 'ERR_TIMEOUT'
+  /** The caller aborted the operation through its signal. */
+  | 'ERR_ABORTED'
+  /** Joining failed: no seed could be contacted (see {@link JoinError.causes}). */
+  | 'ERR_JOIN'
+  /** Node metadata from the delegate exceeds `metaMaxSize`. */
+  | 'ERR_META_TOO_LARGE'
+  /** A remote node answered a stream with memberlist's `errMsg`. */
+  | 'ERR_REMOTE'
+  /** The peer answered with something other than the expected message. */
+  | 'ERR_UNEXPECTED_MESSAGE'
+  /** Protocol or delegate versions of a remote state are incompatible with ours (memberlist's verifyProtocol). */
+  | 'ERR_INCOMPATIBLE'
+  /** The merge delegate vetoed a join. */
+  | 'ERR_MERGE_VETOED'
+  /** A packet or stream carried the wrong label (or a label where none is allowed). */
+  | 'ERR_LABEL'
+  /** Decryption failed, or encryption was expected but absent (or present but not configured). */
+  | 'ERR_ENCRYPTION'
+  /** A packet or stream could not be decoded (truncated, malformed, unknown type, bad CRC, bad LZW...). */
+  | 'ERR_MALFORMED'
+  /** A size declared or carried by the network exceeds a limit. */
+  | 'ERR_TOO_LARGE'
+  /** A source or advertised address is outside `cidrsAllowed`. */
+  | 'ERR_CIDR'
+  /** A bounded resource is exhausted (concurrent push/pulls, handoff queue, event buffer). */
+  | 'ERR_OVERLOADED'
+  /** The transport failed to send or connect. */
+  | 'ERR_TRANSPORT';
+
+/** The error class of `@gossip/core`. */
+export class MemberlistError extends Error {
+  /** Stable reason, safe to count and branch on. */
+  readonly code: MemberlistErrorCode;
+
+  constructor(code: MemberlistErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MemberlistError';
+    this.code = code;
+  }
+}
+
+/** Rejection of {@link Memberlist.join} when not a single seed answered. */
+export class JoinError extends MemberlistError {
+  /** Why each seed address failed, in the order the failures happened. */
+  readonly causes: readonly { readonly address: string; readonly error: Error }[];
+
+  constructor(message: string, causes: readonly { address: string; error: Error }[]) {
+    super('ERR_JOIN', message);
+    this.name = 'JoinError';
+    this.causes = causes;
+  }
+}
+
+/** True if `err` is a {@link MemberlistError}, optionally with the given code. */
+export function isMemberlistError(err: unknown, code?: MemberlistErrorCode): err is MemberlistError {
+  return err instanceof MemberlistError && (code === undefined || err.code === code);
+}
+
+/** Normalises anything thrown into an `Error` (for logs and `cause`). */
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,118 @@
+/**
+ * Dissemination timers (spec §9.3, §9.6): gossip rounds that push queued broadcasts to a few random peers
+ * (including the recently dead, so they can refute), and periodic push/pull anti-entropy with one random alive
+ * peer, its interval scaled with cluster size. Both start after a random stagger so nodes do not synchronise.
+ */
+import type { TimerHandle } from '@gossip/transport';
+import { encodeCompound } from '@gossip/wire';
+import type { EngineContext } from './context.js';
+import { encryptOverhead } from './delegates.js';
+import { hostPort } from './member.js';
+import { COMPOUND_HEADER_OVERHEAD, COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
+import type { StreamLayer } from './stream-layer.js';
+
+/** memberlist's `pushPullScale`: ×1 up to 32 nodes, then one more multiple per doubling. */
+export function pushPullScale(intervalMs: number, n: number): number {
+  const threshold = 32;
+  if (n <= threshold) return intervalMs;
+  const multiplier = Math.ceil(Math.log2(n) - Math.log2(threshold)) + 1;
+  return intervalMs * multiplier;
+}
+
+/** Runs gossip rounds and periodic push/pull for one node. */
+export class Gossiper {
+  private gossipTimer: TimerHandle;
+  private pushPullTimer: TimerHandle;
+  private nextGossipAt = 0;
+  private stopped = true;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly packets: PacketLayer,
+    private readonly streams: StreamLayer,
+  ) {}
+
+  /** Starts both timers, each after a random stagger. */
+  start(): void {
+    const ctx = this.ctx;
+    const c = ctx.config;
+    this.stopped = false;
+    if (c.gossipIntervalMs > 0 && c.gossipNodes > 0) {
+      this.nextGossipAt = ctx.clock.now() + ctx.random.int(Math.max(1, Math.floor(c.gossipIntervalMs)));
+      this.armGossip();
+    }
+    if (c.pushPullIntervalMs > 0) {
+      const stagger = ctx.random.int(Math.max(1, Math.floor(c.pushPullIntervalMs)));
+      this.pushPullTimer = ctx.clock.setTimeout(() => this.schedulePushPull(), stagger);
+    }
+  }
+
+  /** Stops both timers. */
+  stop(): void {
+    this.stopped = true;
+    if (this.gossipTimer !== undefined) this.ctx.clock.clearTimeout(this.gossipTimer);
+    if (this.pushPullTimer !== undefined) this.ctx.clock.clearTimeout(this.pushPullTimer);
+    this.gossipTimer = undefined;
+    this.pushPullTimer = undefined;
+  }
+
+  private armGossip(): void {
+    const ctx = this.ctx;
+    this.gossipTimer = ctx.clock.setTimeout(
+      () => {
+        this.gossipTimer = undefined;
+        if (this.stopped) return;
+        this.nextGossipAt += ctx.config.gossipIntervalMs;
+        if (this.nextGossipAt <= ctx.clock.now()) this.nextGossipAt = ctx.clock.now() + ctx.config.gossipIntervalMs;
+        this.armGossip();
+        this.gossip();
+      },
+      Math.max(0, this.nextGossipAt - ctx.clock.now()),
+    );
+  }
+
+  /** One gossip round (memberlist's `gossip`). */
+  gossip(): void {
+    const ctx = this.ctx;
+    const now = ctx.clock.now();
+    const c = ctx.config;
+    const targets = ctx.table.kRandom(c.gossipNodes, (n) => {
+      if (n.name === ctx.name) return true;
+      if (n.state === 'alive' || n.state === 'suspect') return false;
+      if (n.state === 'dead') return now - n.stateChangedAt > c.gossipToTheDeadTimeMs;
+      return true;
+    });
+    let avail = c.udpBufferSize - COMPOUND_HEADER_OVERHEAD - ctx.labelOverhead();
+    if (c.cipher !== undefined) avail -= encryptOverhead(ctx.encryptionVersion());
+    for (const node of targets) {
+      const msgs = this.packets.getBroadcasts(COMPOUND_OVERHEAD, avail);
+      if (msgs.length === 0) break;
+      const address = hostPort(node.ip, node.port);
+      const packets = msgs.length === 1 ? msgs : encodeCompound(msgs, c.maxCompoundParts);
+      void this.packets.sendAll(address, node, packets);
+    }
+  }
+
+  private schedulePushPull(): void {
+    const ctx = this.ctx;
+    if (this.stopped) return;
+    const delay = pushPullScale(ctx.config.pushPullIntervalMs, ctx.table.size);
+    this.pushPullTimer = ctx.clock.setTimeout(() => {
+      this.pushPullTimer = undefined;
+      if (this.stopped) return;
+      void this.pushPull().finally(() => this.schedulePushPull());
+    }, delay);
+  }
+
+  /** One anti-entropy exchange with a random alive peer (memberlist's `pushPull`). */
+  async pushPull(): Promise<void> {
+    const ctx = this.ctx;
+    const [peer] = ctx.table.kRandom(1, (n) => n.name === ctx.name || n.state !== 'alive');
+    if (peer === undefined) return;
+    try {
+      await this.streams.pushPull(hostPort(peer.ip, peer.port), false);
+    } catch (err) {
+      if (!ctx.shuttingDown) ctx.logger.warn({ err, peer: peer.name }, 'push/pull failed');
+    }
+  }
+}

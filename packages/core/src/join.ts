@@ -1,0 +1,69 @@
+/**
+ * Joining a cluster (memberlist's `Join`, made parallel and cancellable): every seed is resolved by the transport
+ * and every resulting address gets a push/pull with `Join: true` at the same time. One answer is enough.
+ */
+import { joinHostPort, splitHostPort } from '@gossip/wire';
+import { type AbortSignalLike, onAbort } from './abort.js';
+import type { EngineContext } from './context.js';
+import { JoinError, MemberlistError, toError } from './errors.js';
+import type { StreamLayer } from './stream-layer.js';
+
+/** `name/host:port` → `host:port`; a seed without a port gets ours (memberlist's `ensurePort`). */
+export function seedAddress(seed: string, defaultPort: number): string {
+  const slash = seed.indexOf('/');
+  const host = slash >= 0 ? seed.slice(slash + 1) : seed;
+  try {
+    splitHostPort(host);
+    return host;
+  } catch {
+    return joinHostPort(host.replace(/^\[(.*)\]$/, '$1'), defaultPort);
+  }
+}
+
+/**
+ * Contacts every seed in parallel; resolves how many addresses answered, rejects with a {@link JoinError} listing
+ * each failure when none did, or with `ERR_ABORTED` as soon as `signal` aborts (in-flight streams are torn down).
+ */
+export async function joinCluster(
+  ctx: EngineContext,
+  streams: StreamLayer,
+  seeds: readonly string[],
+  signal: AbortSignalLike | undefined,
+): Promise<number> {
+  if (signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'join aborted');
+  const causes: { address: string; error: Error }[] = [];
+  let joined = 0;
+  const attempt = async (seed: string): Promise<void> => {
+    let addresses: string[];
+    try {
+      addresses = await ctx.transport.resolve(seedAddress(seed, ctx.self.port));
+    } catch (err) {
+      causes.push({ address: seed, error: toError(err) });
+      return;
+    }
+    await Promise.all(
+      addresses.map(async (address) => {
+        try {
+          await streams.pushPull(address, true, signal);
+          joined++;
+        } catch (err) {
+          causes.push({ address, error: toError(err) });
+          ctx.logger.debug({ err, address }, 'failed to join');
+        }
+      }),
+    );
+  };
+  let rejectAbort!: (err: Error) => void;
+  const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
+  const removeAbort = onAbort(signal, () => rejectAbort(new MemberlistError('ERR_ABORTED', 'join aborted')));
+  try {
+    await Promise.race([Promise.all(seeds.map(attempt)), aborted]);
+  } finally {
+    removeAbort();
+  }
+  if (joined === 0) {
+    const first = causes[0];
+    throw new JoinError(`failed to join any of ${seeds.length} seed(s)${first ? `: ${first.error.message}` : ''}`, causes);
+  }
+  return joined;
+}

@@ -1,0 +1,102 @@
+/**
+ * What a node knows about one member of the cluster. {@link Member} is the public, immutable snapshot;
+ * {@link NodeRecord} is the engine's mutable entry (memberlist's `nodeState`).
+ */
+
+import { bytesToIp, joinHostPort } from '@gossip/wire';
+
+/** Liveness of a member as this node believes it (memberlist's `NodeStateType`). */
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+
+/** Wire values of {@link MemberState} (push/pull `State`). */
+export const MEMBER_STATE_CODE: Readonly<Record<MemberState, number>> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+
+/** An immutable snapshot of a member, as returned by `members()` and carried by events. */
+export interface Member {
+  /** Unique node name: the identity all membership state is keyed by. */
+  readonly name: string;
+  /** Advertised IP address (dotted quad or IPv6 text; IPv4-mapped addresses are shown as IPv4). */
+  readonly addr: string;
+  /** Advertised port (UDP and TCP). */
+  readonly port: number;
+  /** `addr:port` (`[v6]:port` for IPv6), ready for a transport. */
+  readonly address: string;
+  /** Metadata from the member's delegate (at most `metaMaxSize` bytes). A copy: mutating it changes nothing. */
+  readonly meta: Uint8Array;
+  /** Liveness as this node believes it. */
+  readonly state: MemberState;
+  /** The member's incarnation number: it only grows, and the member bumps it to refute suspicion. */
+  readonly incarnation: number;
+  /** Lowest memberlist protocol version the member understands. */
+  readonly pmin: number;
+  /** Highest memberlist protocol version the member understands. */
+  readonly pmax: number;
+  /** Protocol version the member currently speaks. */
+  readonly pcur: number;
+  /** Lowest delegate (application) protocol version the member understands. */
+  readonly dmin: number;
+  /** Highest delegate protocol version the member understands. */
+  readonly dmax: number;
+  /** Delegate protocol version the member currently speaks. */
+  readonly dcur: number;
+  /** When this node last saw the member change state (injected clock, ms). */
+  readonly stateChangedAt: number;
+}
+
+/** The engine's mutable view of one member (memberlist's `nodeState`). Not exported from the package. */
+export interface NodeRecord {
+  name: string;
+  /** Advertised IP, 4 or 16 bytes as received (kept byte-exact for re-gossip). */
+  addr: Uint8Array;
+  /** {@link NodeRecord.addr} rendered as text. */
+  ip: string;
+  port: number;
+  meta: Uint8Array;
+  incarnation: number;
+  state: MemberState;
+  stateChangedAt: number;
+  /** Bumped on every state change, so a suspicion timer can tell whether the suspicion it guards still holds. */
+  stateSeq: number;
+  /** `[pmin, pmax, pcur, dmin, dmax, dcur]`. */
+  vsn: Uint8Array;
+}
+
+/** Renders raw address bytes, tolerating garbage (shown as hex) so a bad peer cannot make us throw. */
+export function ipText(addr: Uint8Array): string {
+  try {
+    return bytesToIp(addr);
+  } catch {
+    return `invalid(${Array.from(addr, (b) => b.toString(16).padStart(2, '0')).join('')})`;
+  }
+}
+
+/** True for members that no longer take part (memberlist's `DeadOrLeft`). */
+export function isDeadOrLeft(state: MemberState): boolean {
+  return state === 'dead' || state === 'left';
+}
+
+/** Joins an IP literal and a port the way Go's `net.JoinHostPort` does (`[v6]:port`). */
+export function hostPort(ip: string, port: number): string {
+  return joinHostPort(ip, port);
+}
+
+/** Takes an immutable public snapshot of a record. */
+export function snapshotMember(record: NodeRecord): Member {
+  const vsn = record.vsn;
+  return Object.freeze({
+    name: record.name,
+    addr: record.ip,
+    port: record.port,
+    address: hostPort(record.ip, record.port),
+    meta: record.meta.slice(),
+    state: record.state,
+    incarnation: record.incarnation,
+    pmin: vsn[0] ?? 0,
+    pmax: vsn[1] ?? 0,
+    pcur: vsn[2] ?? 0,
+    dmin: vsn[3] ?? 0,
+    dmax: vsn[4] ?? 0,
+    dcur: vsn[5] ?? 0,
+    stateChangedAt: record.stateChangedAt,
+  });
+}

@@ -1,0 +1,399 @@
+/**
+ * The public face of a gossip node: create it, join a cluster, watch members, send messages, leave. It wires
+ * the protocol components (member list, membership state machine, prober, gossiper, packet and stream layers)
+ * around one shared {@link EngineContext}. Semantics are memberlist's; see the package README for the map.
+ */
+import type { InboundPacket, Stream } from '@gossip/transport';
+import { encodeUserPacket, ipToBytes } from '@gossip/wire';
+import type { AbortSignalLike } from './abort.js';
+import { AckHandlers } from './ack-handlers.js';
+import { Awareness } from './awareness.js';
+import { TransmitLimitedQueue } from './broadcast-queue.js';
+import { CidrAllowList } from './cidr.js';
+import { type MemberlistConfig, type ResolvedConfig, resolveConfig } from './config.js';
+import { EngineContext } from './context.js';
+import { MemberlistError, toError } from './errors.js';
+import {
+  EventHub,
+  type EventIteratorOptions,
+  type MemberEventIterator,
+  type MemberEventListener,
+  type MemberEventType,
+} from './events.js';
+import { Gossiper } from './gossiper.js';
+import { joinCluster } from './join.js';
+import { prefixLogger, silentLogger } from './logger.js';
+import { type Member, type NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
+import { Membership } from './membership.js';
+import { noopMetrics } from './metrics.js';
+import { NodeTable } from './node-table.js';
+import { PacketLayer } from './packet-layer.js';
+import { Prober } from './prober.js';
+import { PushPullState } from './push-pull.js';
+import { StreamLayer } from './stream-layer.js';
+
+/** Options of {@link Memberlist.join}. */
+export interface JoinOptions {
+  /** Cancels the join: in-flight exchanges are torn down and the promise rejects with `ERR_ABORTED`. */
+  signal?: AbortSignalLike;
+}
+
+/** Options of {@link Memberlist.setGossipVerify}. */
+export interface GossipVerifySettings {
+  /** Require inbound packets and streams to be encrypted. */
+  incoming?: boolean;
+  /** Encrypt outbound packets and streams. */
+  outgoing?: boolean;
+}
+
+/** A member, or a member's name. */
+export type MemberRef = Member | string;
+
+/**
+ * One gossip node: SWIM failure detection with Lifeguard, memberlist's dissemination, push/pull anti-entropy and
+ * delegates, speaking memberlist's wire protocol.
+ */
+export class Memberlist {
+  private readonly ctx: EngineContext;
+  private readonly config: ResolvedConfig;
+  private readonly acks: AckHandlers;
+  private readonly membership: Membership;
+  private readonly packets: PacketLayer;
+  private readonly streams: StreamLayer;
+  private readonly prober: Prober;
+  private readonly gossiper: Gossiper;
+  private readonly hub: EventHub;
+  private shutdownPromise: Promise<void> | undefined;
+  private leavePromise: Promise<void> | undefined;
+
+  private constructor(config: ResolvedConfig) {
+    this.config = config;
+    const logger = prefixLogger(config.logger ?? silentLogger, { node: config.name });
+    const metrics = config.metrics ?? noopMetrics;
+    const table = new NodeTable(config.random);
+    const broadcasts = new TransmitLimitedQueue({ numNodes: () => table.size, retransmitMult: config.retransmitMult });
+    const awareness = new Awareness(config.awarenessMaxMultiplier, metrics);
+    this.hub = new EventHub(
+      config.eventBufferSize,
+      (err) => logger.error({ err }, 'event listener threw'),
+      () => logger.debug({}, 'event iterator buffer full, dropped oldest event'),
+    );
+    const cidrs = config.cidrsAllowed === undefined ? undefined : new CidrAllowList(config.cidrsAllowed);
+    this.ctx = new EngineContext(
+      config,
+      config.transport,
+      config.clock,
+      config.random,
+      logger,
+      metrics,
+      table,
+      broadcasts,
+      awareness,
+      this.hub,
+      cidrs,
+    );
+    this.acks = new AckHandlers(config.clock);
+    this.membership = new Membership(this.ctx);
+    const pushPullState = new PushPullState(this.ctx, this.membership);
+    this.packets = new PacketLayer(this.ctx);
+    this.streams = new StreamLayer(this.ctx, {
+      localState: (join) => pushPullState.localState(join),
+      mergeRemoteState: (join, states, user) => pushPullState.mergeRemoteState(join, states, user),
+      userMessage: (payload) => this.deliverUserMessage(payload),
+    });
+    this.prober = new Prober(this.ctx, this.acks, this.packets, this.streams, this.membership);
+    this.gossiper = new Gossiper(this.ctx, this.packets, this.streams);
+    this.packets.setHandlers({
+      ping: (p, from) => this.prober.handlePing(p, from),
+      indirectPing: (p, from) => this.prober.handleIndirectPing(p, from),
+      ack: (a, at) => this.prober.handleAck(a, at),
+      nack: (n) => this.prober.handleNack(n),
+      alive: (a, from) => {
+        if (!this.packets.sourceAllowed(from) || (this.ctx.cidrs !== undefined && !this.ctx.cidrs.allows(a.addr))) {
+          this.ctx.drop('packet', 'ERR_CIDR', 'alive from or about an address outside cidrsAllowed', from);
+          return;
+        }
+        if (this.config.protocolVersion < 2 || a.port === 0) a.port = this.ctx.self.port;
+        this.membership.aliveNode(a);
+      },
+      suspect: (s) => this.membership.suspectNode(s),
+      dead: (d) => this.membership.deadNode(d),
+      user: (payload) => this.deliverUserMessage(payload),
+    });
+  }
+
+  /**
+   * Creates a node: validates the config (`ERR_CONFIG`), starts the transport, marks itself alive with
+   * incarnation 1 and starts probing, gossip and push/pull. It is alone until {@link Memberlist.join}.
+   */
+  static async create(config: MemberlistConfig): Promise<Memberlist> {
+    const node = new Memberlist(resolveConfig(config));
+    await node.start();
+    return node;
+  }
+
+  private async start(): Promise<void> {
+    const ctx = this.ctx;
+    await ctx.transport.start({
+      onPacket: (packet: InboundPacket) => this.packets.ingest(packet),
+      onStream: (stream: Stream) => void this.streams.handleInbound(stream),
+    });
+    try {
+      const adv = ctx.transport.advertiseAddress();
+      ctx.self = { addr: ipToBytes(adv.ip), ip: adv.ip, port: adv.port };
+      const meta = this.readMeta();
+      this.membership.aliveNode(
+        {
+          incarnation: ctx.nextIncarnation(),
+          node: ctx.name,
+          addr: ctx.self.addr,
+          port: ctx.self.port,
+          meta: meta.length === 0 ? null : meta,
+          vsn: ctx.vsn(),
+        },
+        { bootstrap: true },
+      );
+    } catch (err) {
+      await ctx.transport.shutdown();
+      throw err instanceof MemberlistError ? err : new MemberlistError('ERR_CONFIG', toError(err).message, { cause: err });
+    }
+    this.prober.start();
+    this.gossiper.start();
+  }
+
+  /**
+   * Joins a cluster through `seeds` (`host:port`, optionally `name/host:port`; a missing port means ours):
+   * every seed is resolved by the transport and all addresses are contacted in parallel with a push/pull.
+   * Resolves with how many answered; rejects with a {@link JoinError} if none did, or `ERR_ABORTED`.
+   */
+  async join(seeds: readonly string[], options: JoinOptions = {}): Promise<number> {
+    this.assertRunning();
+    return joinCluster(this.ctx, this.streams, seeds, options.signal);
+  }
+
+  /**
+   * Leaves gracefully: broadcasts that we left and waits until that message has been sent its retransmit count
+   * (or `timeoutMs` passed: rejects with `ERR_TIMEOUT`; 0 waits without limit). Peers mark us `left`. Keep the
+   * node running until this resolves, then {@link Memberlist.shutdown}.
+   */
+  leave(timeoutMs: number): Promise<void> {
+    if (this.ctx.shuttingDown) return Promise.reject(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
+    this.leavePromise ??= this.doLeave(timeoutMs);
+    return this.leavePromise;
+  }
+
+  private async doLeave(timeoutMs: number): Promise<void> {
+    const ctx = this.ctx;
+    ctx.leaving = true;
+    const self = ctx.table.get(ctx.name);
+    if (self === undefined) return;
+    const sent = new Promise<void>((resolve) => {
+      this.membership.deadNode({ incarnation: self.incarnation, node: ctx.name, from: ctx.name }, resolve);
+    });
+    if (ctx.anyAlive()) await this.waitFor(sent, timeoutMs, 'timeout waiting for leave broadcast');
+  }
+
+  /**
+   * Re-reads metadata from the delegate, bumps our incarnation and broadcasts the change; waits until it has been
+   * sent its retransmit count (`ERR_TIMEOUT` after `timeoutMs`; 0 waits without limit).
+   */
+  async updateNode(timeoutMs: number): Promise<void> {
+    this.assertRunning();
+    const ctx = this.ctx;
+    const meta = this.readMeta();
+    const self = ctx.table.get(ctx.name);
+    if (self === undefined) throw new MemberlistError('ERR_LEFT', 'local node is not in the member list');
+    const sent = new Promise<void>((resolve) => {
+      this.membership.aliveNode(
+        {
+          incarnation: ctx.nextIncarnation(),
+          node: ctx.name,
+          addr: self.addr,
+          port: self.port,
+          meta: meta.length === 0 ? null : meta,
+          vsn: ctx.vsn(),
+        },
+        { bootstrap: true, onBroadcastDone: resolve },
+      );
+    });
+    if (ctx.anyAlive()) await this.waitFor(sent, timeoutMs, 'timeout waiting for update broadcast');
+  }
+
+  /** Stops every timer and the transport; pending operations end. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      const ctx = this.ctx;
+      ctx.shuttingDown = true;
+      this.prober.stop();
+      this.gossiper.stop();
+      this.membership.stopAll();
+      this.acks.clear();
+      this.streams.shutdown();
+      this.hub.close();
+      try {
+        await ctx.transport.shutdown();
+      } catch (err) {
+        ctx.logger.error({ err }, 'failed to shut down transport');
+      }
+    })();
+    return this.shutdownPromise;
+  }
+
+  /** Alive and suspect members, including ourselves (memberlist's `Members`). */
+  members(): Member[] {
+    return this.ctx.table
+      .all()
+      .filter((n) => !isDeadOrLeft(n.state))
+      .map(snapshotMember);
+  }
+
+  /** Every member this node knows about, dead and left ones included until they are reaped. */
+  allMembers(): Member[] {
+    return this.ctx.table.all().map(snapshotMember);
+  }
+
+  /** Number of alive and suspect members, including ourselves (memberlist's `NumMembers`). */
+  numMembers(): number {
+    let n = 0;
+    for (const m of this.ctx.table.all()) if (!isDeadOrLeft(m.state)) n++;
+    return n;
+  }
+
+  /** The member named `name`, in any state, if known. */
+  member(name: string): Member | undefined {
+    const record = this.ctx.table.get(name);
+    return record === undefined ? undefined : snapshotMember(record);
+  }
+
+  /** Ourselves as the cluster sees us. */
+  localNode(): Member {
+    const record = this.ctx.table.get(this.ctx.name);
+    if (record === undefined) throw new MemberlistError('ERR_SHUTDOWN', 'local node is not in the member list');
+    return snapshotMember(record);
+  }
+
+  /** Lifeguard's local health score: 0 is healthy, up to `awarenessMaxMultiplier − 1`. */
+  healthScore(): number {
+    return this.ctx.awareness.getHealthScore();
+  }
+
+  /** The memberlist protocol version we speak. */
+  protocolVersion(): number {
+    return this.config.protocolVersion;
+  }
+
+  /** Number of membership broadcasts waiting to be gossiped. */
+  numQueuedBroadcasts(): number {
+    return this.ctx.broadcasts.numQueued();
+  }
+
+  /** Switches encryption enforcement at runtime, e.g. while rolling encryption out (needs a cipher). */
+  setGossipVerify(settings: GossipVerifySettings): void {
+    const v = this.ctx.gossipVerify;
+    this.ctx.gossipVerify = { incoming: settings.incoming ?? v.incoming, outgoing: settings.outgoing ?? v.outgoing };
+  }
+
+  /** Sends a user message in one UDP packet (memberlist's `SendBestEffort`); the peer's `notifyMsg` gets it. */
+  async sendBestEffort(to: MemberRef, payload: Uint8Array): Promise<void> {
+    this.assertRunning();
+    const record = this.resolve(to);
+    const ok = await this.packets.rawSend(hostPort(record.ip, record.port), record, encodeUserPacket(payload));
+    if (!ok) throw new MemberlistError('ERR_TRANSPORT', `failed to send to ${record.name}`);
+  }
+
+  /**
+   * Sends a user message in one UDP packet to any `ip:port`, member or not (memberlist's `SendToAddress`). No CRC
+   * is added since the receiver's protocol version is unknown.
+   */
+  async sendToAddress(address: string, payload: Uint8Array): Promise<void> {
+    this.assertRunning();
+    const ok = await this.packets.rawSend(address, undefined, encodeUserPacket(payload));
+    if (!ok) throw new MemberlistError('ERR_TRANSPORT', `failed to send to ${address}`);
+  }
+
+  /** Sends a user message over a stream (memberlist's `SendReliable`); resolves once it was written. */
+  async sendReliable(to: MemberRef, payload: Uint8Array): Promise<void> {
+    this.assertRunning();
+    const record = this.resolve(to);
+    await this.streams.sendUserMessage(hostPort(record.ip, record.port), payload);
+  }
+
+  /**
+   * Pings node `name` once over UDP (at `address`, or where the member list says it is) and resolves the
+   * round-trip time in ms; `ERR_TIMEOUT` after the probe timeout (memberlist's `Ping`).
+   */
+  async ping(name: string, address?: string): Promise<number> {
+    this.assertRunning();
+    const target = address ?? this.addressOf(this.resolve(name));
+    const rtt = await this.prober.pingOnce(name, target);
+    if (rtt === undefined) throw new MemberlistError('ERR_TIMEOUT', `no response from node ${name}`);
+    return rtt;
+  }
+
+  /** Adds a listener for membership events of `type`. */
+  on(type: MemberEventType, listener: MemberEventListener): this {
+    this.hub.on(type, listener);
+    return this;
+  }
+
+  /** Removes a listener added with {@link Memberlist.on}. */
+  off(type: MemberEventType, listener: MemberEventListener): this {
+    this.hub.off(type, listener);
+    return this;
+  }
+
+  /** Membership events as a bounded async iterator: `for await (const ev of node.events({ signal }))`. */
+  events(options: EventIteratorOptions = {}): MemberEventIterator {
+    return this.hub.iterate(options);
+  }
+
+  private addressOf(record: NodeRecord): string {
+    return hostPort(record.ip, record.port);
+  }
+
+  private resolve(to: MemberRef): NodeRecord {
+    const name = typeof to === 'string' ? to : to.name;
+    const record = this.ctx.table.get(name);
+    if (record === undefined) throw new MemberlistError('ERR_UNKNOWN_NODE', `unknown node ${name}`);
+    return record;
+  }
+
+  private readMeta(): Uint8Array {
+    const delegate = this.config.delegate;
+    if (delegate?.nodeMeta === undefined) return new Uint8Array(0);
+    const meta = delegate.nodeMeta(this.config.metaMaxSize);
+    if (meta.length > this.config.metaMaxSize) {
+      throw new MemberlistError(
+        'ERR_META_TOO_LARGE',
+        `node metadata of ${meta.length} bytes exceeds the limit of ${this.config.metaMaxSize}`,
+      );
+    }
+    return meta;
+  }
+
+  private deliverUserMessage(payload: Uint8Array): void {
+    const delegate = this.config.delegate;
+    if (delegate?.notifyMsg === undefined) return;
+    try {
+      delegate.notifyMsg(payload);
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'delegate notifyMsg threw');
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node is shut down');
+  }
+
+  private waitFor(done: Promise<void>, timeoutMs: number, message: string): Promise<void> {
+    if (!(timeoutMs > 0)) return done;
+    const clock = this.ctx.clock;
+    return new Promise<void>((resolve, reject) => {
+      const timer = clock.setTimeout(() => reject(new MemberlistError('ERR_TIMEOUT', message)), timeoutMs);
+      void done.then(() => {
+        clock.clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

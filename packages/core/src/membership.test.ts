@@ -1,0 +1,171 @@
+import { encodeAlive, encodeCompound, encodeCompress, encodeDead, encodeSuspect, ipToBytes } from '@gossip/wire';
+import type { Alive } from '@gossip/wire';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MemberEvent } from './index.js';
+import { TestCluster, type TestNode } from '../test/harness.js';
+import { RawPeer } from '../test/raw-peer.js';
+
+let cluster: TestCluster | undefined;
+let peer: RawPeer | undefined;
+afterEach(async () => {
+  await peer?.shutdown();
+  await cluster?.shutdown();
+  cluster = undefined;
+  peer = undefined;
+});
+
+const VSN = Uint8Array.of(1, 5, 2, 0, 0, 0);
+const alive = (node: string, incarnation: number, extra: Partial<Alive> = {}): Uint8Array =>
+  encodeAlive({ node, incarnation, addr: ipToBytes('10.0.0.50'), port: 7946, meta: null, vsn: VSN, ...extra });
+
+async function setup(seed: string, overrides = {}): Promise<{ a: TestNode; events: MemberEvent[] }> {
+  cluster = new TestCluster(seed);
+  const a = await cluster.add('a', overrides);
+  peer = await RawPeer.start(cluster.network, '10.0.0.50:7946');
+  const events: MemberEvent[] = [];
+  for (const t of ['join', 'leave', 'update', 'suspect', 'alive'] as const) a.node.on(t, (e) => events.push(e));
+  return { a, events };
+}
+
+async function deliver(a: TestNode, ...msgs: Uint8Array[]): Promise<void> {
+  for (const m of msgs) await peer!.send(a.address, m);
+  await cluster!.advance(1);
+}
+
+describe('alive messages', () => {
+  it('given an unknown node, when an alive arrives, then it joins with the advertised address, meta and versions', async () => {
+    const { a, events } = await setup('alive-new');
+    await deliver(a, alive('x', 3, { meta: Uint8Array.of(1, 2), vsn: Uint8Array.of(1, 5, 3, 1, 2, 1) }));
+    const x = a.node.member('x')!;
+    expect([x.state, x.incarnation, x.address, [...x.meta], x.pcur, x.dmax, x.dcur]).toEqual(['alive', 3, '10.0.0.50:7946', [1, 2], 3, 2, 1]);
+    expect(events.map((e) => e.type)).toEqual(['join']);
+  });
+
+  it('given a known node, when an alive with an equal or lower incarnation arrives, then it is ignored', async () => {
+    const { a, events } = await setup('alive-old');
+    await deliver(a, alive('x', 3), alive('x', 3, { meta: Uint8Array.of(9) }), alive('x', 2, { meta: Uint8Array.of(9) }));
+    expect(a.node.member('x')!.meta.length).toBe(0);
+    expect(events.map((e) => e.type)).toEqual(['join']);
+  });
+
+  it('given a known node, when a newer alive changes its meta, then an update event fires', async () => {
+    const { a, events } = await setup('alive-update');
+    await deliver(a, alive('x', 1));
+    await deliver(a, alive('x', 2, { meta: Uint8Array.of(7) }));
+    expect(events.map((e) => e.type)).toEqual(['join', 'update']);
+  });
+
+  it('given invalid protocol versions or incarnation 0, when an alive arrives, then it is ignored', async () => {
+    const { a } = await setup('alive-invalid');
+    await deliver(a, alive('v', 1, { vsn: Uint8Array.of(0, 5, 2, 0, 0, 0) }), alive('w', 1, { vsn: Uint8Array.of(4, 2, 2, 0, 0, 0) }), alive('z', 0));
+    expect(a.node.allMembers().map((m) => m.name)).toEqual(['a']);
+  });
+
+  it('given an alive delegate, when it returns an error, then the member is not admitted', async () => {
+    const { a } = await setup('alive-delegate', {
+      alive: { notifyAlive: (m: { name: string }) => (m.name.startsWith('evil') ? new Error('not our cluster') : undefined) },
+    });
+    await deliver(a, alive('evil-1', 1), alive('good-1', 1));
+    expect(a.node.allMembers().map((m) => m.name).sort()).toEqual(['a', 'good-1']);
+  });
+
+  it('given cidrsAllowed, when an alive comes from or points outside it, then it is dropped', async () => {
+    const { a } = await setup('alive-cidr', { cidrsAllowed: ['10.0.0.0/24'] });
+    await deliver(a, alive('in', 1), alive('out', 1, { addr: ipToBytes('192.168.0.1') }));
+    expect(a.node.allMembers().map((m) => m.name).sort()).toEqual(['a', 'in']);
+  });
+
+  it('given an alive about ourselves with a higher incarnation, when received, then we refute above it', async () => {
+    const { a } = await setup('alive-self');
+    await deliver(a, alive('a', 5, { addr: ipToBytes('10.0.0.1') }));
+    expect(a.node.localNode().incarnation).toBe(6);
+    expect(a.node.healthScore()).toBe(1);
+  });
+});
+
+describe('suspect and dead messages', () => {
+  it('given an alive node, when suspected, then it is suspect and then dead after the suspicion timeout', async () => {
+    const { a, events } = await setup('suspect-timeout');
+    await deliver(a, alive('x', 1));
+    await deliver(a, encodeSuspect({ node: 'x', incarnation: 1, from: 'y' }));
+    expect(a.node.member('x')!.state).toBe('suspect');
+    // n = 2 ⇒ k = 0 ⇒ the timer runs for the minimum: 4 × max(1, log10 2) × 1 s = 4 s.
+    await cluster!.advance(3_990);
+    expect(a.node.member('x')!.state).toBe('suspect');
+    await cluster!.advance(20);
+    expect(a.node.member('x')!.state).toBe('dead');
+    expect(events.map((e) => e.type)).toEqual(['join', 'suspect', 'leave']);
+  });
+
+  it('given a suspect node, when it refutes with a higher incarnation, then it is alive again and the timer is cancelled', async () => {
+    const { a, events } = await setup('suspect-refuted');
+    await deliver(a, alive('x', 1), encodeSuspect({ node: 'x', incarnation: 1, from: 'y' }));
+    await deliver(a, alive('x', 2));
+    await cluster!.advance(30_000);
+    expect(a.node.member('x')!.state).toBe('alive');
+    expect(events.map((e) => e.type)).toEqual(['join', 'suspect', 'alive']);
+  });
+
+  it('given a stale suspect (lower incarnation) or one about an unknown node, when received, then nothing changes', async () => {
+    const { a } = await setup('suspect-stale');
+    await deliver(a, alive('x', 5), encodeSuspect({ node: 'x', incarnation: 4, from: 'y' }), encodeSuspect({ node: 'q', incarnation: 9, from: 'y' }));
+    expect(a.node.member('x')!.state).toBe('alive');
+    expect(a.node.member('q')).toBeUndefined();
+  });
+
+  it('given a suspect about ourselves, when received, then we refute with a higher incarnation and stay alive', async () => {
+    const { a } = await setup('suspect-self');
+    await deliver(a, encodeSuspect({ node: 'a', incarnation: 1, from: 'y' }));
+    expect(a.node.localNode()).toMatchObject({ state: 'alive', incarnation: 2 });
+    expect(a.node.numQueuedBroadcasts()).toBeGreaterThan(0);
+  });
+
+  it('given a dead about ourselves from someone else, when received, then we refute and stay alive', async () => {
+    const { a } = await setup('dead-self');
+    await deliver(a, encodeDead({ node: 'a', incarnation: 4, from: 'y' }));
+    expect(a.node.localNode()).toMatchObject({ state: 'alive', incarnation: 5 });
+  });
+
+  it('given a dead from the node itself, when received, then the node is marked left; from someone else, dead', async () => {
+    const { a, events } = await setup('dead');
+    await deliver(a, alive('x', 1), alive('y', 1, { addr: ipToBytes('10.0.0.51') }));
+    await deliver(a, encodeDead({ node: 'x', incarnation: 1, from: 'x' }), encodeDead({ node: 'y', incarnation: 1, from: 'z' }));
+    expect([a.node.member('x')!.state, a.node.member('y')!.state]).toEqual(['left', 'dead']);
+    expect(events.filter((e) => e.type === 'leave').map((e) => e.member.name).sort()).toEqual(['x', 'y']);
+    expect(a.node.numMembers()).toBe(1);
+  });
+
+  it('given a left node, when it comes back from another address, then its address is updated and it rejoins', async () => {
+    const { a, events } = await setup('reclaim-left');
+    await deliver(a, alive('x', 1), encodeDead({ node: 'x', incarnation: 1, from: 'x' }));
+    await deliver(a, alive('x', 1, { addr: ipToBytes('10.0.0.77') }));
+    expect(a.node.member('x')).toMatchObject({ state: 'alive', addr: '10.0.0.77' });
+    expect(events.map((e) => e.type)).toEqual(['join', 'leave', 'join']);
+  });
+
+  it('given a dead node and deadNodeReclaimTime, when a new address claims the name after that time, then it is accepted', async () => {
+    const { a } = await setup('reclaim-dead', { deadNodeReclaimTimeMs: 5_000, gossipToTheDeadTimeMs: 60_000 });
+    await deliver(a, alive('x', 1), encodeDead({ node: 'x', incarnation: 1, from: 'y' }));
+    await deliver(a, alive('x', 2, { addr: ipToBytes('10.0.0.77') }));
+    expect(a.node.member('x')!.addr).toBe('10.0.0.50');
+    await cluster!.advance(5_100);
+    await deliver(a, alive('x', 2, { addr: ipToBytes('10.0.0.77') }));
+    expect(a.node.member('x')).toMatchObject({ state: 'alive', addr: '10.0.0.77' });
+  });
+
+  it('given a dead node, when the gossip-to-the-dead time passes and the probe cycle wraps, then it is reaped', async () => {
+    const { a } = await setup('reap');
+    await deliver(a, alive('x', 1), encodeDead({ node: 'x', incarnation: 1, from: 'x' }));
+    await cluster!.advance(35_000);
+    expect(a.node.member('x')).toBeUndefined();
+  });
+});
+
+describe('packet wrappers', () => {
+  it('given state messages inside a compressed compound, when received, then each is applied', async () => {
+    const { a } = await setup('wrapped');
+    const inner = encodeCompound([alive('x', 1), alive('y', 1, { addr: ipToBytes('10.0.0.51') })], 127)[0]!;
+    await deliver(a, encodeCompress(inner));
+    expect(a.node.allMembers().map((m) => m.name).sort()).toEqual(['a', 'x', 'y']);
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * The membership state machine: how alive, suspect and dead messages (from packets, from push/pull, or from
+ * our own probes) change the member list, following memberlist's `aliveNode`, `suspectNode`, `deadNode` and
+ * `refute` (spec §8.3-§8.4). Every accepted change is re-broadcast, reported to delegates and events, and counted.
+ */
+import type { Alive, Dead, PushNodeState, Suspect } from '@gossip/wire';
+import { encodeAlive, encodeDead, encodeSuspect } from '@gossip/wire';
+import { IO_TURN_MS } from './ack-handlers.js';
+import { MemberlistBroadcast } from './broadcasts.js';
+import type { EngineContext } from './context.js';
+import type { MemberEventType } from './events.js';
+import { type Member, type MemberState, type NodeRecord, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
+import { MetricNames } from './metrics.js';
+import { internAddr, internVsn } from './intern.js';
+import { Suspicion, suspicionTimeouts } from './suspicion.js';
+
+const EMPTY = new Uint8Array(0);
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A public snapshot of a member described by an alive message (for delegates that vet it). */
+export function memberFromAlive(a: Alive, state: MemberState, now: number): Member {
+  const ip = ipText(a.addr);
+  const vsn = a.vsn;
+  return Object.freeze({
+    name: a.node,
+    addr: ip,
+    port: a.port,
+    address: hostPort(ip, a.port),
+    meta: (a.meta ?? EMPTY).slice(),
+    state,
+    incarnation: a.incarnation,
+    pmin: vsn[0] ?? 0,
+    pmax: vsn[1] ?? 0,
+    pcur: vsn[2] ?? 0,
+    dmin: vsn[3] ?? 0,
+    dmax: vsn[4] ?? 0,
+    dcur: vsn[5] ?? 0,
+    stateChangedAt: now,
+  });
+}
+
+/** Options of {@link Membership.aliveNode}. */
+export interface AliveOptions {
+  /** Our own alive at start or on `updateNode`: applied as is, never refuted. */
+  bootstrap?: boolean;
+  /** Called once the resulting broadcast has been sent its retransmit count (or replaced). */
+  onBroadcastDone?: () => void;
+}
+
+/** Applies membership messages to the member list. */
+export class Membership {
+  private readonly suspicions = new Map<string, Suspicion>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Handles an `alive` (memberlist's `aliveNode`). */
+  aliveNode(a: Alive, options: AliveOptions = {}): void {
+    const ctx = this.ctx;
+    const isSelfName = a.node === ctx.name;
+    if (ctx.leaving && isSelfName) return;
+    if (a.vsn.length >= 3) {
+      const pmin = a.vsn[0] ?? 0;
+      const pmax = a.vsn[1] ?? 0;
+      if (pmin === 0 || pmax === 0 || pmin > pmax) {
+        ctx.logger.warn({ peer: a.node, pmin, pmax }, 'ignoring alive with invalid protocol versions');
+        return;
+      }
+    }
+    const now = ctx.clock.now();
+    const aliveDelegate = ctx.config.alive;
+    if (aliveDelegate?.notifyAlive !== undefined) {
+      if (a.vsn.length < 6) {
+        ctx.logger.warn({ peer: a.node }, 'ignoring alive without versions');
+        return;
+      }
+      const verdict = this.callDelegate(() => aliveDelegate.notifyAlive?.(memberFromAlive(a, 'alive', now)));
+      if (verdict instanceof Error) {
+        ctx.logger.warn({ peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
+        return;
+      }
+    }
+
+    let record = ctx.table.get(a.node);
+    let updatesNode = false;
+    if (record === undefined) {
+      // memberlist would list the node as dead at incarnation 0 and never accept it; skipping the phantom entry
+      // has the same outcome without a spurious dead member.
+      if (a.incarnation === 0) return;
+      if (ctx.cidrs !== undefined && !ctx.cidrs.allows(a.addr)) {
+        ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, 'rejected member outside cidrsAllowed');
+        return;
+      }
+      const shared = internAddr(a.addr);
+      record = {
+        name: a.node,
+        addr: shared.addr,
+        ip: shared.ip,
+        port: a.port,
+        meta: a.meta ?? EMPTY,
+        incarnation: 0,
+        state: 'dead',
+        stateChangedAt: now,
+        stateSeq: 0,
+        vsn: internVsn(a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : new Uint8Array(6)),
+      };
+      ctx.table.add(record);
+    } else if (!bytesEqual(record.addr, a.addr) || record.port !== a.port) {
+      if (ctx.cidrs !== undefined && !ctx.cidrs.allows(a.addr)) {
+        ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, 'rejected address update outside cidrsAllowed');
+        return;
+      }
+      const reclaim = ctx.config.deadNodeReclaimTimeMs;
+      const canReclaim = reclaim > 0 && now - record.stateChangedAt > reclaim;
+      if (record.state === 'left' || (record.state === 'dead' && canReclaim)) {
+        ctx.logger.info(
+          { peer: a.node, from: hostPort(record.ip, record.port), to: hostPort(ipText(a.addr), a.port) },
+          'updating address of left or failed node',
+        );
+        updatesNode = true;
+      } else {
+        ctx.logger.error(
+          { peer: a.node, mine: hostPort(record.ip, record.port), theirs: hostPort(ipText(a.addr), a.port) },
+          'conflicting address for node',
+        );
+        const conflict = ctx.config.conflict;
+        if (conflict?.notifyConflict !== undefined) {
+          const existing = snapshotMember(record);
+          const other = memberFromAlive(a, 'alive', now);
+          this.callDelegate(() => conflict.notifyConflict?.(existing, other));
+        }
+        return;
+      }
+    }
+
+    const isLocal = record.name === ctx.name;
+    if (a.incarnation <= record.incarnation && !isLocal && !updatesNode) return;
+    if (a.incarnation < record.incarnation && isLocal) return;
+
+    this.stopSuspicion(a.node);
+    const oldState = record.state;
+    const oldMeta = record.meta;
+
+    if (!options.bootstrap && isLocal) {
+      // Someone gossips an alive about us that we did not send (e.g. our previous life before a restart).
+      if (a.incarnation === record.incarnation && bytesEqual(a.meta ?? EMPTY, record.meta) && bytesEqual(a.vsn, record.vsn)) {
+        return;
+      }
+      ctx.logger.warn({ incarnation: a.incarnation }, 'refuting an alive message about ourselves');
+      this.refute(record, a.incarnation);
+    } else {
+      this.broadcast(a.node, encodeAlive(a), options.onBroadcastDone);
+      if (a.vsn.length >= 6) record.vsn = internVsn(a.vsn.subarray(0, 6));
+      record.incarnation = a.incarnation;
+      record.meta = a.meta ?? EMPTY;
+      if (!bytesEqual(record.addr, a.addr)) {
+        const shared = internAddr(a.addr);
+        record.addr = shared.addr;
+        record.ip = shared.ip;
+      }
+      record.port = a.port;
+      if (record.state !== 'alive') this.setState(record, 'alive', now);
+    }
+    ctx.metrics.incrCounter(MetricNames.msgAlive, 1);
+
+    if (oldState === 'dead' || oldState === 'left') {
+      this.notify('join', record, now);
+    } else if (!bytesEqual(oldMeta, record.meta)) {
+      this.notify('update', record, now);
+    } else if (oldState === 'suspect' && record.state === 'alive') {
+      this.notify('alive', record, now);
+    }
+  }
+
+  /** Handles a `suspect` (memberlist's `suspectNode`). */
+  suspectNode(s: Suspect): void {
+    const ctx = this.ctx;
+    const record = ctx.table.get(s.node);
+    if (record === undefined || s.incarnation < record.incarnation) return;
+
+    const timer = this.suspicions.get(s.node);
+    if (timer !== undefined) {
+      // Lifeguard: independent confirmations shorten the timeout; only new ones are worth re-gossiping.
+      if (timer.confirm(s.from)) this.broadcast(s.node, encodeSuspect(s));
+      return;
+    }
+    if (record.state !== 'alive') return;
+
+    if (record.name === ctx.name) {
+      ctx.logger.warn({ accuser: s.from }, 'refuting a suspect message');
+      this.refute(record, s.incarnation);
+      return;
+    }
+    this.broadcast(s.node, encodeSuspect(s));
+    ctx.metrics.incrCounter(MetricNames.msgSuspect, 1);
+
+    const now = ctx.clock.now();
+    record.incarnation = s.incarnation;
+    this.setState(record, 'suspect', now);
+    const stateSeq = record.stateSeq;
+
+    const c = ctx.config;
+    const n = ctx.table.size;
+    // Expect confirmations from everyone but us and the suspect, at most suspicionMult − 2 of them.
+    let k = c.suspicionMult - 2;
+    if (n - 2 < k) k = 0;
+    const { minMs, maxMs } = suspicionTimeouts({
+      suspicionMult: c.suspicionMult,
+      suspicionMaxTimeoutMult: c.suspicionMaxTimeoutMult,
+      probeIntervalMs: c.probeIntervalMs,
+      n,
+    });
+    const name = s.node;
+    this.suspicions.set(
+      name,
+      new Suspicion({
+        from: s.from,
+        k,
+        minMs,
+        maxMs,
+        clock: ctx.clock,
+        onTimeout: (confirmations) => {
+          // One I/O turn later: a refutation that arrived while our event loop was stalled is read first.
+          ctx.clock.setTimeout(() => {
+            const current = ctx.table.get(name);
+            if (ctx.shuttingDown || current === undefined) return;
+            if (current.state !== 'suspect' || current.stateSeq !== stateSeq) return;
+            if (k > 0 && confirmations < k) ctx.metrics.incrCounter(MetricNames.degradedTimeout, 1);
+            ctx.logger.info({ peer: name, confirmations }, 'marking node as failed, suspect timeout reached');
+            this.deadNode({ incarnation: current.incarnation, node: name, from: ctx.name });
+          }, IO_TURN_MS);
+        },
+      }),
+    );
+    this.notify('suspect', record, now);
+  }
+
+  /** Handles a `dead` (memberlist's `deadNode`); `from === node` is a graceful leave. */
+  deadNode(d: Dead, onBroadcastDone?: () => void): void {
+    const ctx = this.ctx;
+    const record = ctx.table.get(d.node);
+    if (record === undefined || d.incarnation < record.incarnation) return;
+    this.stopSuspicion(d.node);
+    if (isDeadOrLeft(record.state)) return;
+
+    if (record.name === ctx.name) {
+      if (!ctx.leaving) {
+        ctx.logger.warn({ accuser: d.from }, 'refuting a dead message');
+        this.refute(record, d.incarnation);
+        return;
+      }
+      // Leaving: this dead message is our goodbye; leave() waits for it to be sent.
+      this.broadcast(d.node, encodeDead(d), onBroadcastDone);
+    } else {
+      this.broadcast(d.node, encodeDead(d), onBroadcastDone);
+    }
+    ctx.metrics.incrCounter(MetricNames.msgDead, 1);
+
+    const now = ctx.clock.now();
+    record.incarnation = d.incarnation;
+    this.setState(record, d.from === d.node ? 'left' : 'dead', now);
+    this.notify('leave', record, now);
+  }
+
+  /**
+   * Applies a remote node list from push/pull (memberlist's `mergeState`): alive entries as alive messages, left
+   * ones as leaves, and suspect or dead ones only as suspicions from us (a remote death is verified locally).
+   */
+  mergeState(remote: readonly PushNodeState[]): void {
+    for (const r of remote) {
+      const meta = r.meta;
+      switch (r.state) {
+        case 0:
+          this.aliveNode({ incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn });
+          break;
+        case 3:
+          this.deadNode({ incarnation: r.incarnation, node: r.name, from: r.name });
+          break;
+        case 1:
+        case 2:
+          this.suspectNode({ incarnation: r.incarnation, node: r.name, from: this.ctx.name });
+          break;
+        default:
+          this.ctx.logger.debug({ peer: r.name, state: r.state }, 'ignoring push/pull entry with unknown state');
+      }
+    }
+  }
+
+  /** Cancels every suspicion timer (shutdown). */
+  stopAll(): void {
+    for (const timer of this.suspicions.values()) timer.stop();
+    this.suspicions.clear();
+  }
+
+  /** Number of running suspicion timers. */
+  activeSuspicions(): number {
+    return this.suspicions.size;
+  }
+
+  /**
+   * Tells the cluster we are alive with an incarnation above `accusedInc` (memberlist's `refute`). Refuting
+   * costs health: being accused is a hint that we may be the slow one (Lifeguard).
+   */
+  refute(self: NodeRecord, accusedInc: number): void {
+    const ctx = this.ctx;
+    let inc = ctx.nextIncarnation();
+    if (accusedInc >= inc) inc = ctx.raiseIncarnation(accusedInc + 1);
+    self.incarnation = inc;
+    ctx.awareness.applyDelta(1);
+    const msg = encodeAlive({
+      incarnation: inc,
+      node: self.name,
+      addr: self.addr,
+      port: self.port,
+      meta: self.meta.length === 0 ? null : self.meta,
+      vsn: self.vsn,
+    });
+    // Queued under our IP, as memberlist does, so it does not displace news about our name already queued.
+    this.broadcast(self.ip, msg);
+  }
+
+  private broadcast(key: string, msg: Uint8Array, onDone?: () => void): void {
+    this.ctx.broadcasts.queueBroadcast(new MemberlistBroadcast(key, msg, onDone));
+  }
+
+  private stopSuspicion(name: string): void {
+    const timer = this.suspicions.get(name);
+    if (timer !== undefined) {
+      timer.stop();
+      this.suspicions.delete(name);
+    }
+  }
+
+  private setState(record: NodeRecord, state: MemberState, now: number): void {
+    record.state = state;
+    record.stateChangedAt = now;
+    record.stateSeq++;
+  }
+
+  private notify(type: MemberEventType, record: NodeRecord, now: number): void {
+    const ctx = this.ctx;
+    const member = snapshotMember(record);
+    const delegate = ctx.config.events;
+    if (delegate !== undefined) {
+      if (type === 'join' && delegate.notifyJoin) this.callDelegate(() => delegate.notifyJoin?.(member));
+      else if (type === 'leave' && delegate.notifyLeave) this.callDelegate(() => delegate.notifyLeave?.(member));
+      else if (type === 'update' && delegate.notifyUpdate) this.callDelegate(() => delegate.notifyUpdate?.(member));
+    }
+    ctx.events.emit({ type, member, at: now });
+  }
+
+  /** Runs application code; an exception is logged, never allowed to break protocol state. */
+  private callDelegate<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'delegate threw; ignoring');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Push/pull anti-entropy contents (spec §6.4, §9.1): the local state we send, memberlist's `verifyProtocol`
+ * compatibility check, the merge delegate's veto on joins, and merging the remote list and user state.
+ */
+import type { PushNodeState, PushPull } from '@gossip/wire';
+import type { EngineContext } from './context.js';
+import { MemberlistError } from './errors.js';
+import { MEMBER_STATE_CODE, type Member, type MemberState, hostPort, ipText } from './member.js';
+import type { Membership } from './membership.js';
+
+const STATE_NAMES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** Builds and merges push/pull state for one node. */
+export class PushPullState {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly membership: Membership,
+  ) {}
+
+  /** Our full node list plus the delegate's state (memberlist's `sendLocalState`). */
+  localState(join: boolean): PushPull {
+    const ctx = this.ctx;
+    const states: PushNodeState[] = ctx.table.all().map((n) => ({
+      name: n.name,
+      addr: n.addr,
+      port: n.port,
+      meta: n.meta,
+      incarnation: n.incarnation,
+      state: MEMBER_STATE_CODE[n.state],
+      vsn: n.vsn,
+    }));
+    let userState = EMPTY;
+    const delegate = ctx.config.delegate;
+    if (delegate?.localState !== undefined) {
+      try {
+        userState = delegate.localState(join);
+      } catch (err) {
+        ctx.logger.error({ err }, 'delegate localState threw; sending no user state');
+      }
+    }
+    return { join, states, userState };
+  }
+
+  /** Verifies, vets and merges a remote state (memberlist's `mergeRemoteState`); throws a MemberlistError. */
+  mergeRemoteState(join: boolean, remote: PushNodeState[], userState: Uint8Array): void {
+    const ctx = this.ctx;
+    this.verifyProtocol(remote);
+    const mergeDelegate = ctx.config.merge;
+    if (join && mergeDelegate?.notifyMerge !== undefined) {
+      const peers = remote.map((r) => remoteMember(r, ctx.clock.now()));
+      let verdict: Error | void;
+      try {
+        verdict = mergeDelegate.notifyMerge(peers);
+      } catch (err) {
+        verdict = err instanceof Error ? err : new Error(String(err));
+      }
+      if (verdict instanceof Error) {
+        throw new MemberlistError('ERR_MERGE_VETOED', `merge delegate refused the join: ${verdict.message}`, {
+          cause: verdict,
+        });
+      }
+    }
+    this.membership.mergeState(remote);
+    const delegate = ctx.config.delegate;
+    if (userState.length > 0 && delegate?.mergeRemoteState !== undefined) {
+      try {
+        delegate.mergeRemoteState(userState, join);
+      } catch (err) {
+        ctx.logger.error({ err }, 'delegate mergeRemoteState threw');
+      }
+    }
+  }
+
+  /**
+   * memberlist's `verifyProtocol`: the versions every alive node (local and remote) understands must include
+   * what every node (any state) currently speaks, for both the protocol and the delegate protocol.
+   */
+  verifyProtocol(remote: readonly PushNodeState[]): void {
+    let maxpmin = 0;
+    let minpmax = 255;
+    let maxdmin = 0;
+    let mindmax = 255;
+    const widen = (v: Uint8Array): void => {
+      maxpmin = Math.max(maxpmin, v[0] ?? 0);
+      minpmax = Math.min(minpmax, v[1] ?? 0);
+      maxdmin = Math.max(maxdmin, v[3] ?? 0);
+      mindmax = Math.min(mindmax, v[4] ?? 0);
+    };
+    for (const r of remote) if (r.state === 0 && r.vsn.length >= 5) widen(r.vsn);
+    for (const n of this.ctx.table.all()) if (n.state === 'alive') widen(n.vsn);
+
+    const check = (name: string, pcur: number, dcur: number): void => {
+      if (pcur < maxpmin || pcur > minpmax) {
+        throw new MemberlistError(
+          'ERR_INCOMPATIBLE',
+          `Node '${name}' protocol version (${pcur}) is incompatible: [${maxpmin}, ${minpmax}]`,
+        );
+      }
+      if (dcur < maxdmin || dcur > mindmax) {
+        throw new MemberlistError(
+          'ERR_INCOMPATIBLE',
+          `Node '${name}' delegate protocol version (${dcur}) is incompatible: [${maxdmin}, ${mindmax}]`,
+        );
+      }
+    };
+    for (const r of remote) {
+      const full = r.vsn.length >= 6;
+      check(r.name, full ? (r.vsn[2] ?? 0) : 0, full ? (r.vsn[5] ?? 0) : 0);
+    }
+    for (const n of this.ctx.table.all()) check(n.name, n.vsn[2] ?? 0, n.vsn[5] ?? 0);
+  }
+}
+
+/** A public snapshot of a push/pull entry (for the merge delegate). */
+function remoteMember(r: PushNodeState, now: number): Member {
+  const ip = ipText(r.addr);
+  return Object.freeze({
+    name: r.name,
+    addr: ip,
+    port: r.port,
+    address: hostPort(ip, r.port),
+    meta: (r.meta ?? EMPTY).slice(),
+    state: STATE_NAMES[r.state] ?? 'dead',
+    incarnation: r.incarnation,
+    pmin: r.vsn[0] ?? 0,
+    pmax: r.vsn[1] ?? 0,
+    pcur: r.vsn[2] ?? 0,
+    dmin: r.vsn[3] ?? 0,
+    dmax: r.vsn[4] ?? 0,
+    dcur: r.vsn[5] ?? 0,
+    stateChangedAt: now,
+  });
+}

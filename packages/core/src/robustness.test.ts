@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { encodeAlive, encodeCompound, encodeCompress, encodePing, encodePushPull, encodeSuspect, ipToBytes, wrapCrc } from '@gossip/wire';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MetricNames } from './index.js';
+import { TestCluster } from '../test/harness.js';
+import { RawPeer } from '../test/raw-peer.js';
+
+let cluster: TestCluster | undefined;
+let peer: RawPeer | undefined;
+afterEach(async () => {
+  await peer?.shutdown();
+  await cluster?.shutdown();
+  cluster = undefined;
+  peer = undefined;
+});
+
+const VSN = Uint8Array.of(1, 5, 2, 0, 0, 0);
+const valid = [
+  encodeAlive({ node: 'z', incarnation: 3, addr: ipToBytes('10.0.0.77'), port: 7946, meta: Uint8Array.of(1), vsn: VSN }),
+  encodeSuspect({ node: 'z', incarnation: 3, from: 'q' }),
+  encodePing({ seqNo: 1, node: 'a', sourceAddr: ipToBytes('10.0.0.66'), sourcePort: 7946, sourceNode: 'raw' }),
+];
+const wrapped = [
+  ...valid,
+  encodeCompound(valid, 127)[0]!,
+  encodeCompress(encodeCompound(valid, 127)[0]!),
+  wrapCrc(encodeCompound(valid, 127)[0]!),
+];
+
+/** Random bytes, and valid packets truncated or with bytes overwritten. */
+const hostilePacket = fc.oneof(
+  fc.uint8Array({ minLength: 0, maxLength: 300 }),
+  fc
+    .tuple(fc.constantFrom(...wrapped), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }))
+    .map(([p, cut, flips]) => {
+      const out = p.slice(0, Math.max(1, p.length - (cut % p.length)));
+      for (const [at, v] of flips) out[at % out.length] = v;
+      return out;
+    }),
+);
+
+describe('hostile input', () => {
+  it('given hundreds of random and corrupted datagrams, when received, then the node stays up and keeps its members', async () => {
+    cluster = new TestCluster('fuzz-packets');
+    const a = await cluster.add('a');
+    const b = await cluster.add('b');
+    await cluster.run(b.node.join([a.address]));
+    peer = await RawPeer.start(cluster.network, '10.0.0.66:7946');
+    const samples = fc.sample(hostilePacket, { numRuns: 400, seed: 42 });
+    for (const p of samples) {
+      if (p.length > 0) await peer.send(a.address, p);
+    }
+    await cluster.advance(15_000);
+    expect(a.node.member('b')?.state).toBe('alive');
+    expect(b.node.member('a')?.state).toBe('alive');
+    expect(await cluster.run(a.node.ping('b'))).toBeGreaterThanOrEqual(0);
+    expect(a.metrics.counter(MetricNames.udpReceived)).toBeGreaterThan(0);
+  });
+
+  it('given random and corrupted stream frames, when served, then each stream ends (errMsg or close) and the node keeps serving', async () => {
+    cluster = new TestCluster('fuzz-streams');
+    const a = await cluster.add('a', { tcpTimeoutMs: 500 });
+    peer = await RawPeer.start(cluster.network, '10.0.0.66:7946');
+    const pushPull = encodePushPull({
+      join: false,
+      states: [{ name: 'z', addr: ipToBytes('10.0.0.77'), port: 7946, meta: null, incarnation: 1, state: 0, vsn: VSN }],
+      userState: Uint8Array.of(1, 2, 3),
+    });
+    const frames = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 200 }),
+        fc.tuple(fc.constantFrom(pushPull, encodeCompress(pushPull)), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([f, cut, at, v]) => {
+          const out = f.slice(0, Math.max(1, f.length - (cut % f.length)));
+          out[at % out.length] = v;
+          return out;
+        }),
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+    for (const f of frames) {
+      const stream = await cluster.run(peer.endpoint.dial(a.address));
+      await cluster.run(stream.write(f));
+      await cluster.run(stream.close());
+      await cluster.run(
+        (async () => {
+          for (;;) {
+            const chunk = await stream.read().catch(() => null);
+            if (chunk === null) return;
+          }
+        })(),
+        5_000,
+      );
+    }
+    const b = await cluster.add('b');
+    await cluster.run(b.node.join([a.address]));
+    expect(a.node.member('b')?.state).toBe('alive');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * One memberlist stream frame (spec §6.1-§6.3): optional label header (dialer only), then a message that is
+ * compressed when compression is on and wrapped as `0x0a | N | sealed` when encryption is on. Reading is bounded:
+ * bytes are buffered only until `streamMessageLength` says the frame is complete, and every size announced by the
+ * peer is checked against limits before it is waited for.
+ */
+import type { Stream } from '@gossip/transport';
+import type { WireLimits } from '@gossip/wire';
+import { WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
+import type { EngineContext } from './context.js';
+import { encryptedLength } from './delegates.js';
+import { MemberlistError } from './errors.js';
+
+const ENCRYPT_MSG = 10;
+const COMPRESS_MSG = 9;
+
+/** Buffers chunks read from a stream. */
+export class StreamReader {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  private eof = false;
+
+  constructor(
+    private readonly stream: Stream,
+    private readonly maxBuffered: number,
+  ) {}
+
+  /** The bytes buffered and not yet consumed (a view). */
+  buffered(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+
+  /** Reads one more chunk; resolves false at end of stream. */
+  async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    const chunk = await this.stream.read();
+    if (chunk === null) {
+      this.eof = true;
+      return false;
+    }
+    if (chunk.length === 0) return true;
+    const have = this.end - this.start;
+    if (have + chunk.length > this.maxBuffered) {
+      throw new MemberlistError('ERR_TOO_LARGE', `stream sent more than ${this.maxBuffered} bytes`);
+    }
+    if (this.end + chunk.length > this.buf.length) {
+      const next = new Uint8Array(Math.max(have + chunk.length, Math.min(this.maxBuffered, 2 * this.buf.length)));
+      next.set(this.buf.subarray(this.start, this.end));
+      this.buf = next;
+      this.start = 0;
+      this.end = have;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+    return true;
+  }
+
+  /** Takes `n` buffered bytes (a copy-free view that stays valid: the buffer is never overwritten in place). */
+  take(n: number): Uint8Array {
+    const out = this.buf.subarray(this.start, this.start + n);
+    this.start += n;
+    if (this.start === this.end) {
+      // Start over with a fresh buffer rather than overwriting bytes a returned view still shows.
+      this.buf = new Uint8Array(0);
+      this.start = 0;
+      this.end = 0;
+    }
+    return out;
+  }
+}
+
+/** Wire limits for stream decoding derived from the config. */
+export function streamLimits(ctx: EngineContext): WireLimits {
+  const c = ctx.config;
+  return {
+    maxDecompressedBytes: c.maxDecompressedBytes,
+    maxPushPullNodes: c.maxPushPullNodes,
+    maxUserStateBytes: c.maxStreamBytes,
+    maxUserMsgBytes: c.maxStreamBytes,
+    maxEncryptedBytes: c.maxStreamBytes,
+    maxStreamFrameBytes: 2 * c.maxStreamBytes + 1024 * 1024,
+  };
+}
+
+/** Converts wire failures into the engine's error codes. */
+export function asMemberlistError(err: unknown, context: string): MemberlistError {
+  if (err instanceof MemberlistError) return err;
+  if (err instanceof WireError) {
+    const code = err.code === 'ERR_TOO_LARGE' ? 'ERR_TOO_LARGE' : err.code === 'ERR_LABEL' ? 'ERR_LABEL' : 'ERR_MALFORMED';
+    return new MemberlistError(code, `${context}: ${err.message}`, { cause: err });
+  }
+  return new MemberlistError('ERR_TRANSPORT', `${context}: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+}
+
+/** Encodes `message` as a frame per our config; `labelBytes` is the AAD suffix of encrypted frames. */
+export function encodeFrame(ctx: EngineContext, message: Uint8Array, labelBytes: Uint8Array): Uint8Array {
+  let buf = message;
+  // Go compresses stream frames whenever compression is on, even when that makes them longer.
+  if (ctx.config.enableCompression) buf = encodeCompress(buf);
+  const cipher = ctx.config.cipher;
+  if (ctx.encrypting() && cipher !== undefined) {
+    const version = ctx.encryptionVersion();
+    const n = encryptedLength(version, buf.length);
+    const header = new Uint8Array(5);
+    header[0] = ENCRYPT_MSG;
+    new DataView(header.buffer).setUint32(1, n);
+    const sealed = cipher.encrypt(buf, concat(header, labelBytes), version);
+    if (sealed.length !== n) {
+      throw new MemberlistError('ERR_ENCRYPTION', `cipher produced ${sealed.length} bytes, expected ${n}`);
+    }
+    buf = concat(header, sealed);
+  }
+  return buf;
+}
+
+/**
+ * Reads the label header a dialer may send first. Returns the label bytes (empty when there was none); never
+ * consumes anything but the header.
+ */
+export async function readStreamLabel(reader: StreamReader): Promise<Uint8Array | null> {
+  for (;;) {
+    const have = reader.buffered();
+    if (have.length > 0) {
+      try {
+        const s = stripLabel(have);
+        if (s.label === undefined) return new Uint8Array(0);
+        const label = s.labelBytes.slice();
+        reader.take(have.length - s.rest.length);
+        return label;
+      } catch (err) {
+        if (!(err instanceof WireError) || err.code !== 'ERR_TRUNCATED') throw asMemberlistError(err, 'label header');
+      }
+    }
+    if (!(await reader.fill())) {
+      if (have.length === 0) return null;
+      throw new MemberlistError('ERR_MALFORMED', 'stream ended inside its label header');
+    }
+  }
+}
+
+/**
+ * Reads one frame and returns the message inside (type byte first), decrypted and decompressed; `null` if the
+ * peer closed the stream before sending anything.
+ */
+export async function readFrame(
+  ctx: EngineContext,
+  reader: StreamReader,
+  labelBytes: Uint8Array,
+  limits: WireLimits,
+): Promise<Uint8Array | null> {
+  while (reader.buffered().length === 0) {
+    if (!(await reader.fill())) return null;
+  }
+  const encrypted = reader.buffered()[0] === ENCRYPT_MSG;
+  const cipher = ctx.config.cipher;
+  if (encrypted && cipher === undefined) {
+    throw new MemberlistError('ERR_ENCRYPTION', 'Remote state is encrypted and encryption is not configured');
+  }
+  if (!encrypted && cipher !== undefined && ctx.gossipVerify.incoming) {
+    throw new MemberlistError('ERR_ENCRYPTION', 'Encryption is configured but remote state is not encrypted');
+  }
+  let total: number | undefined;
+  for (;;) {
+    try {
+      total = streamMessageLength(reader.buffered(), limits);
+    } catch (err) {
+      throw asMemberlistError(err, 'stream frame');
+    }
+    if (total !== undefined) break;
+    if (!(await reader.fill())) throw new MemberlistError('ERR_MALFORMED', 'stream ended inside a frame');
+  }
+  let plain = reader.take(total);
+  if (encrypted && cipher !== undefined) {
+    try {
+      plain = cipher.decrypt(plain.subarray(5), concat(plain.subarray(0, 5), labelBytes));
+    } catch (err) {
+      throw new MemberlistError('ERR_ENCRYPTION', `failed to decrypt stream: ${String(err)}`, { cause: err });
+    }
+  }
+  if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty stream message');
+  if (plain[0] === COMPRESS_MSG) {
+    try {
+      plain = decodeCompress(plain, ctx.config.maxDecompressedBytes);
+    } catch (err) {
+      throw asMemberlistError(err, 'compressed stream message');
+    }
+    if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty decompressed stream message');
+  }
+  return plain;
+}
+
+/** Concatenates two byte arrays. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

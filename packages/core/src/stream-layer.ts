@@ -1,0 +1,331 @@
+/**
+ * The TCP side of memberlist (spec §6): serving inbound streams (push/pull, reliable user messages, fallback
+ * pings, with errMsg replies when a request cannot be read) and the dialer side of the same exchanges. One
+ * request frame per connection, deadlines from the injected clock (`tcpTimeoutMs`), bounded buffering.
+ */
+import type { Stream } from '@gossip/transport';
+import type { Ping, PushNodeState, PushPull, WireLimits } from '@gossip/wire';
+import {
+  decodeAck,
+  decodeErr,
+  decodePing,
+  decodePushPull,
+  decodeUserStream,
+  encodeAck,
+  encodeErr,
+  encodePing,
+  encodePushPull,
+  encodeUserStream,
+  labelHeader,
+  splitHostPort,
+} from '@gossip/wire';
+import { type AbortSignalLike, onAbort } from './abort.js';
+import type { EngineContext } from './context.js';
+import { MemberlistError } from './errors.js';
+import { MetricNames } from './metrics.js';
+import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
+
+const MSG_PING = 0;
+const MSG_ACK = 2;
+const MSG_PUSH_PULL = 6;
+const MSG_USER = 8;
+const MSG_ERR = 13;
+
+/** What the stream layer needs from the rest of the engine. */
+export interface StreamHandlers {
+  /** Our push/pull state (node list and delegate state). */
+  localState(join: boolean): PushPull;
+  /** Merges a remote push/pull; throws a MemberlistError when it is rejected (versions, merge veto). */
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): void;
+  /** A reliable user message arrived. */
+  userMessage(payload: Uint8Array): void;
+}
+
+/** Options of a dialed exchange. */
+interface ExchangeOptions {
+  expectResponse: boolean;
+  deadline: number;
+  signal?: AbortSignalLike | undefined;
+}
+
+/** Serves and dials streams for one node. */
+export class StreamLayer {
+  private inboundPushPulls = 0;
+  private readonly open = new Set<Stream>();
+  private readonly limits: WireLimits;
+  private readonly maxBuffered: number;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly handlers: StreamHandlers,
+  ) {
+    this.limits = streamLimits(ctx);
+    this.maxBuffered = (this.limits.maxStreamFrameBytes ?? 0) + 512;
+  }
+
+  /** Serves one inbound stream (memberlist's `handleConn`). Never throws. */
+  async handleInbound(stream: Stream): Promise<void> {
+    const ctx = this.ctx;
+    const from = stream.remoteAddress;
+    if (ctx.shuttingDown) {
+      stream.destroy();
+      return;
+    }
+    this.open.add(stream);
+    ctx.metrics.incrCounter(MetricNames.tcpAccept, 1);
+    try {
+      if (ctx.cidrs !== undefined && !this.allowed(from)) {
+        ctx.drop('stream', 'ERR_CIDR', 'source outside cidrsAllowed', from);
+        return;
+      }
+      stream.setDeadline(ctx.clock.now() + ctx.config.tcpTimeoutMs);
+      const reader = new StreamReader(stream, this.maxBuffered);
+      let label: Uint8Array | null;
+      try {
+        label = await readStreamLabel(reader);
+      } catch (err) {
+        const e = asMemberlistError(err, 'stream label');
+        ctx.drop('stream', e.code, e.message, from);
+        return;
+      }
+      if (label === null) return;
+      if (ctx.config.skipInboundLabelCheck) {
+        if (label.length > 0) {
+          ctx.drop('stream', 'ERR_LABEL', 'unexpected double stream label header', from);
+          return;
+        }
+        label = ctx.labelBytes;
+      } else if (!sameBytes(label, ctx.labelBytes)) {
+        ctx.drop('stream', 'ERR_LABEL', 'discarding stream with unacceptable label', from);
+        return;
+      }
+      let msg: Uint8Array | null;
+      try {
+        msg = await readFrame(ctx, reader, label, this.limits);
+      } catch (err) {
+        const e = asMemberlistError(err, 'failed to receive');
+        ctx.drop('stream', e.code, e.message, from);
+        if (e.code !== 'ERR_TRANSPORT') await this.reply(stream, encodeErr({ error: e.message }), label);
+        return;
+      }
+      if (msg === null) return;
+      await this.serve(stream, msg, label, from);
+    } catch (err) {
+      if (!ctx.shuttingDown) ctx.logger.warn({ err, from }, 'stream failed');
+    } finally {
+      this.open.delete(stream);
+      await closeQuietly(stream);
+    }
+  }
+
+  private async serve(stream: Stream, msg: Uint8Array, label: Uint8Array, from: string): Promise<void> {
+    const ctx = this.ctx;
+    switch (msg[0]) {
+      case MSG_USER: {
+        let payload: Uint8Array;
+        try {
+          payload = decodeUserStream(msg, this.limits);
+        } catch (err) {
+          const e = asMemberlistError(err, 'user message');
+          ctx.drop('stream', e.code, e.message, from);
+          return;
+        }
+        if (payload.length > 0) this.handlers.userMessage(payload);
+        return;
+      }
+      case MSG_PUSH_PULL: {
+        if (this.inboundPushPulls >= ctx.config.maxConcurrentPushPulls) {
+          ctx.drop('stream', 'ERR_OVERLOADED', 'too many pending push/pull requests', from);
+          return;
+        }
+        this.inboundPushPulls++;
+        try {
+          let remote: PushPull;
+          try {
+            remote = decodePushPull(msg, this.limits);
+          } catch (err) {
+            const e = asMemberlistError(err, 'failed to read remote state');
+            ctx.drop('stream', e.code, e.message, from);
+            return;
+          }
+          ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
+          await this.reply(stream, this.encodeLocalState(remote.join), label);
+          try {
+            this.handlers.mergeRemoteState(remote.join, this.fixPorts(remote.states), remote.userState);
+          } catch (err) {
+            ctx.logger.warn({ err, from }, 'failed push/pull merge');
+          }
+        } finally {
+          this.inboundPushPulls--;
+        }
+        return;
+      }
+      case MSG_PING: {
+        let ping: Ping;
+        try {
+          ping = decodePing(msg);
+        } catch (err) {
+          const e = asMemberlistError(err, 'ping');
+          ctx.drop('stream', e.code, e.message, from);
+          return;
+        }
+        if (ping.node !== '' && ping.node !== ctx.name) {
+          ctx.logger.warn({ from, target: ping.node }, 'got stream ping for unexpected node');
+          return;
+        }
+        await this.reply(stream, encodeAck({ seqNo: ping.seqNo, payload: null }), label);
+        return;
+      }
+      default:
+        ctx.drop('stream', 'ERR_UNKNOWN_TYPE', `invalid stream message type ${msg[0]}`, from);
+    }
+  }
+
+  /** Push/pull with `address` (memberlist's `pushPullNode`): send our state, read theirs, merge it. */
+  async pushPull(address: string, join: boolean, signal?: AbortSignalLike): Promise<void> {
+    const ctx = this.ctx;
+    const started = ctx.clock.now();
+    const response = await this.exchange(address, this.encodeLocalState(join), {
+      expectResponse: true,
+      deadline: started + ctx.config.tcpTimeoutMs,
+      signal,
+    });
+    const msg = this.expectMessage(response, MSG_PUSH_PULL, 'push/pull');
+    let remote: PushPull;
+    try {
+      remote = decodePushPull(msg, this.limits);
+    } catch (err) {
+      throw asMemberlistError(err, 'failed to read remote state');
+    }
+    ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
+    this.handlers.mergeRemoteState(join, this.fixPorts(remote.states), remote.userState);
+    ctx.metrics.addSample(MetricNames.pushPullNode, ctx.clock.now() - started);
+  }
+
+  /** Sends a reliable user message (memberlist's `sendUserMsg`). */
+  async sendUserMessage(address: string, payload: Uint8Array): Promise<void> {
+    const ctx = this.ctx;
+    await this.exchange(address, encodeUserStream(payload), {
+      expectResponse: false,
+      deadline: ctx.clock.now() + ctx.config.tcpTimeoutMs,
+    });
+  }
+
+  /** The TCP fallback ping (spec §6.5): true if the peer acked `ping.seqNo` before `deadline`. */
+  async tcpPing(address: string, ping: Ping, deadline: number): Promise<boolean> {
+    const response = await this.exchange(address, encodePing(ping), { expectResponse: true, deadline });
+    const msg = this.expectMessage(response, MSG_ACK, 'ping');
+    const ack = decodeAck(msg);
+    if (ack.seqNo !== ping.seqNo) {
+      throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `ack sequence ${ack.seqNo} does not match ping ${ping.seqNo}`);
+    }
+    return true;
+  }
+
+  /** Destroys every open stream (shutdown). */
+  shutdown(): void {
+    for (const s of this.open) s.destroy();
+    this.open.clear();
+  }
+
+  private async exchange(address: string, request: Uint8Array, options: ExchangeOptions): Promise<Uint8Array | null> {
+    const ctx = this.ctx;
+    if (options.signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'aborted');
+    let stream: Stream;
+    try {
+      stream = await ctx.transport.dial(address, { deadline: options.deadline });
+    } catch (err) {
+      throw asMemberlistError(err, `failed to connect to ${address}`);
+    }
+    ctx.metrics.incrCounter(MetricNames.tcpConnect, 1);
+    this.open.add(stream);
+    let aborted = false;
+    const removeAbort = onAbort(options.signal, () => {
+      aborted = true;
+      stream.destroy();
+    });
+    try {
+      stream.setDeadline(options.deadline);
+      let out = encodeFrame(ctx, request, ctx.labelBytes);
+      if (ctx.labelBytes.length > 0) out = concat(labelHeader(ctx.labelBytes), out);
+      await stream.write(out);
+      ctx.metrics.incrCounter(MetricNames.tcpSent, out.length);
+      if (!options.expectResponse) return null;
+      const reader = new StreamReader(stream, this.maxBuffered);
+      const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits);
+      if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `${address} closed the stream without answering`);
+      return msg;
+    } catch (err) {
+      if (aborted) throw new MemberlistError('ERR_ABORTED', 'aborted', { cause: err });
+      throw asMemberlistError(err, `stream exchange with ${address}`);
+    } finally {
+      removeAbort();
+      this.open.delete(stream);
+      await closeQuietly(stream);
+    }
+  }
+
+  private expectMessage(msg: Uint8Array | null, type: number, what: string): Uint8Array {
+    if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `no ${what} response`);
+    if (msg[0] === MSG_ERR) {
+      let text: string;
+      try {
+        text = decodeErr(msg).error;
+      } catch (err) {
+        throw asMemberlistError(err, 'error response');
+      }
+      throw new MemberlistError('ERR_REMOTE', `remote error: ${text}`);
+    }
+    if (msg[0] !== type) {
+      throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `received message type ${msg[0]}, expected ${what} (${type})`);
+    }
+    return msg;
+  }
+
+  private async reply(stream: Stream, msg: Uint8Array, label: Uint8Array): Promise<void> {
+    try {
+      const frame = encodeFrame(this.ctx, msg, label);
+      await stream.write(frame);
+      this.ctx.metrics.incrCounter(MetricNames.tcpSent, frame.length);
+    } catch (err) {
+      if (!this.ctx.shuttingDown) this.ctx.logger.warn({ err, to: stream.remoteAddress }, 'failed to write stream reply');
+    }
+  }
+
+  private encodeLocalState(join: boolean): Uint8Array {
+    const msg = encodePushPull(this.handlers.localState(join));
+    this.ctx.metrics.setGauge(MetricNames.sizeLocal, msg.length);
+    return msg;
+  }
+
+  /** memberlist substitutes its own port for port 0, and for every port when speaking protocol 1. */
+  private fixPorts(states: PushNodeState[]): PushNodeState[] {
+    const ctx = this.ctx;
+    for (const s of states) {
+      if (ctx.config.protocolVersion < 2 || s.port === 0) s.port = ctx.self.port;
+    }
+    return states;
+  }
+
+  private allowed(from: string): boolean {
+    try {
+      return this.ctx.cidrs?.allowsText(splitHostPort(from).host) ?? true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function closeQuietly(stream: Stream): Promise<void> {
+  try {
+    await stream.close();
+  } catch {
+    stream.destroy();
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,1 @@
+../../interop/go-peer/internals.go
