@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../agent/agent.js';
+import { createCliLogger } from '../agent/logger.js';
+import type { FeedEvent } from '../agent/feed.js';
+import type { MemberJson } from '../agent/member-json.js';
+import { DemoCluster } from '../demo/cluster.js';
+import type { DemoNodeStatus } from './server.js';
+
+type Sse = { event: string; data: FeedEvent };
+type Json = Record<string, unknown>;
+
+const logger = createCliLogger('silent');
+
+async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Reads server-sent events from `url` until `until` returns true for the collected events. */
+async function readEvents(url: string, until: (events: Sse[]) => boolean): Promise<Sse[]> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), 10_000);
+  const res = await fetch(url, { signal: ac.signal });
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: Sse[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as FeedEvent });
+      }
+      if (until(events)) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return events;
+}
+
+describe('HTTP API of a plain agent', () => {
+  let a: Agent;
+  let b: Agent;
+  let base: string;
+
+  beforeAll(async () => {
+    a = await Agent.start({ name: 'api-a', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger });
+    b = await Agent.start({ name: 'api-b', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger });
+    await b.join([a.node.localNode().address]);
+    base = `http://${a.http!.address}`;
+    await eventually(() => a.node.numMembers() === 2);
+  });
+  afterAll(async () => {
+    await Promise.all([a.stop({ leave: false }), b.stop({ leave: false })]);
+  });
+
+  it('given two joined agents, when GET /members, then both are listed alive with address, incarnation and meta', async () => {
+    const res = await fetch(`${base}/members`);
+    expect(res.status).toBe(200);
+    const members = (await res.json()) as MemberJson[];
+    expect(members.map((m) => [m.name, m.state])).toEqual([['api-a', 'alive'], ['api-b', 'alive']]);
+    expect(members[1]).toMatchObject({ addr: '127.0.0.1', port: b.node.localNode().port, incarnation: 1, metaEncoding: 'utf8', http: b.http!.address });
+    expect(JSON.parse(members[1]!.meta)).toEqual({ http: b.http!.address });
+    // Both have been alive since the suite started: the age is on the node's clock, not an index or epoch.
+    expect(members[0]!.stateAgeMs).toBeGreaterThan(0);
+    expect(members[0]!.stateAgeMs).toBeLessThan(60_000);
+  });
+
+  it('given PUT /kv/:key on one agent, then GET /kv/:key on the other returns it once gossiped, and DELETE removes it everywhere', async () => {
+    const put = await fetch(`${base}/kv/${encodeURIComponent('a key/with slash')}`, { method: 'PUT', body: 'héllo' });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ key: 'a key/with slash', value: 'héllo', stamp: { node: 'api-a' } });
+    const other = `http://${b.http!.address}/kv/${encodeURIComponent('a key/with slash')}`;
+    await eventually(async () => (await fetch(other)).status === 200);
+    expect(await (await fetch(other)).json()).toMatchObject({ value: 'héllo' });
+
+    const list = (await (await fetch(`http://${b.http!.address}/kv`)).json()) as Json;
+    expect(list).toMatchObject({ node: 'api-b', items: [{ key: 'a key/with slash', value: 'héllo' }] });
+    expect(list.digest).toBe(a.store.digest());
+
+    expect((await fetch(other, { method: 'DELETE' })).status).toBe(200);
+    await eventually(async () => (await fetch(`${base}/kv/${encodeURIComponent('a key/with slash')}`)).status === 404);
+    expect((await fetch(other, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('given invalid writes, then 400 for a bad key, 413 for a huge body, 405 for other methods, 404 for unknown routes', async () => {
+    const tooLong = await fetch(`${base}/kv/${'k'.repeat(200)}`, { method: 'PUT', body: 'v' });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ error: { code: 'ERR_KV_INVALID' } });
+    expect((await fetch(`${base}/kv/big`, { method: 'PUT', body: 'v'.repeat(600) })).status).toBe(400);
+    expect((await fetch(`${base}/kv/huge`, { method: 'PUT', body: 'v'.repeat(100_000) })).status).toBe(413);
+    expect((await fetch(`${base}/kv/x`, { method: 'POST', body: 'v' })).status).toBe(405);
+    expect((await fetch(`${base}/kv/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${base}/kv/`, { method: 'PUT', body: 'v' })).status).toBe(400);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/demo`)).status).toBe(404);
+  });
+
+  it('given GET /health, then it reports the health score, member counts and the store', async () => {
+    const health = (await (await fetch(`${base}/health`)).json()) as Json;
+    expect(health).toMatchObject({ node: 'api-a', healthScore: 0, members: { alive: 2, suspect: 0, dead: 0, left: 0 }, demo: false });
+    expect(health.kv).toMatchObject({ keys: expect.any(Number), digest: expect.stringMatching(/^[0-9a-f]{12}$/) });
+  });
+
+  it('given GET /metrics, then it is Prometheus text with memberlist and key/value series', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^# TYPE gossip_members gauge$/m);
+    expect(text).toMatch(/^gossip_members\{state="alive"\} 2$/m);
+    expect(text).toMatch(/^gossip_health_score 0$/m);
+    expect(text).toMatch(/^memberlist_/m);
+    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# TYPE \S+ (counter|gauge|summary)|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?[\d.e+-]+|.* (NaN|[+-]Inf))$/);
+  });
+
+  it('given GET /events, then history is replayed (joins) and live key/value changes stream as SSE', async () => {
+    const url = `${base}/events`;
+    const done = readEvents(url, (evs) => evs.some((e) => e.data.kind === 'kv' && e.data.key === 'live'));
+    await new Promise((r) => setTimeout(r, 100));
+    await fetch(`${base}/kv/live`, { method: 'PUT', body: 'now' });
+    const events = await done;
+    expect(events.find((e) => e.data.kind === 'member' && e.data.member.name === 'api-b')?.data).toMatchObject({ kind: 'member', type: 'join' });
+    expect(events.find((e) => e.data.kind === 'kv' && e.data.key === 'live')?.data).toMatchObject({ value: 'now', origin: 'local', time: expect.any(Number) });
+  });
+
+  it('given GET /, then the dashboard page and its assets are served without any external reference', async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    expect(html).toMatch(/<title>gossip/);
+    expect(html).not.toMatch(/https?:\/\//);
+    const js = await fetch(`${base}/dashboard.js`);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(await js.text()).toMatch(/EventSource\('\/events'\)/);
+    expect((await fetch(`${base}/dashboard.css`)).status).toBe(200);
+  });
+});
+
+describe('HTTP API in demo mode', () => {
+  let cluster: DemoCluster;
+
+  beforeAll(async () => {
+    cluster = new DemoCluster({ size: 3, host: '127.0.0.1', httpBasePort: 0, preset: 'local', logger });
+    await cluster.start();
+    await cluster.joinAll();
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('given GET /demo, then every node is listed with its addresses and replica digest', async () => {
+    const base = `http://${cluster.agent('node-1')!.http!.address}`;
+    const { nodes } = (await (await fetch(`${base}/demo`)).json()) as { nodes: DemoNodeStatus[] };
+    expect(nodes.map((n) => [n.name, n.running])).toEqual([['node-1', true], ['node-2', true], ['node-3', true]]);
+    expect(nodes[0]).toMatchObject({ gossip: expect.stringMatching(/^127\.0\.0\.1:\d+$/), http: expect.any(String), digest: expect.any(String) });
+  });
+
+  it('given POST kill of the node serving the request, then 409; given kill and revive of another, then the cluster notices both', async () => {
+    const base = `http://${cluster.agent('node-1')!.http!.address}`;
+    const self = await fetch(`${base}/demo/nodes/node-1/kill`, { method: 'POST' });
+    expect(self.status).toBe(409);
+    expect((await fetch(`${base}/demo/nodes/node-9/kill`, { method: 'POST' })).status).toBe(409);
+
+    const kill = await fetch(`${base}/demo/nodes/node-3/kill`, { method: 'POST' });
+    expect(kill.status).toBe(200);
+    expect(((await kill.json()) as { nodes: DemoNodeStatus[] }).nodes[2]).toMatchObject({ name: 'node-3', running: false });
+    expect((await fetch(`${base}/demo/nodes/node-3/kill`, { method: 'POST' })).status).toBe(409);
+    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state !== 'alive', 10_000);
+
+    expect((await fetch(`${base}/demo/nodes/node-3/revive`, { method: 'POST' })).status).toBe(200);
+    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state === 'alive', 10_000);
+    expect(cluster.agent('node-3')!.node.localNode().incarnation).toBeGreaterThan(1);
+  }, 20_000);
+});
