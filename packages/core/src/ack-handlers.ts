@@ -81,7 +81,17 @@ export class AckHandlers {
     return this.pending.size;
   }
 
-  /** Drops every handler without calling them (shutdown). */
+  /**
+   * Ends every handler as unanswered (shutdown): clears its timers and calls `onTimeout(0)` so whoever awaits
+   * an outcome is released instead of hanging, and no timer is left on the clock.
+   */
+  cancelAll(): void {
+    const entries = [...this.pending.values()];
+    this.clear();
+    for (const p of entries) p.onTimeout?.(0);
+  }
+
+  /** Drops every handler without calling them. */
   clear(): void {
     for (const p of this.pending.values()) this.clock.clearTimeout(p.timer);
     this.pending.clear();

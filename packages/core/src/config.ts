@@ -16,6 +16,7 @@ import type {
 import { MemberlistError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MetricsSink } from './metrics.js';
+import type { RejoinConfig } from './rejoin.js';
 
 /** memberlist's tunables. Every duration is in milliseconds. */
 export interface MemberlistTunables {
@@ -117,6 +118,11 @@ export interface MemberlistConfig extends Partial<MemberlistTunables> {
   alive?: AliveDelegate;
   /** Probe hooks (ack payloads, RTTs). */
   ping?: PingDelegate;
+  /**
+   * Opt-in: while every other member is dead or left, join the seeds again every `intervalMs` (seeds default to
+   * those of the last `join()`). Off by default, as in memberlist.
+   */
+  rejoin?: RejoinConfig;
 }
 
 /** A config with every tunable filled in. */
@@ -242,6 +248,11 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
+  if (resolved.rejoin !== undefined) {
+    const r = resolved.rejoin;
+    check(Number.isFinite(r.intervalMs) && r.intervalMs > 0, 'rejoin.intervalMs must be > 0');
+    check(r.seeds === undefined || r.seeds.every((s) => typeof s === 'string' && s.length > 0), 'rejoin.seeds must be non-empty strings');
+  }
   if (resolved.label !== undefined && resolved.label !== '') {
     const len = new TextEncoder().encode(resolved.label).length;
     check(len <= 255, 'label must be at most 255 bytes');

@@ -56,12 +56,23 @@ export class MemberlistError extends Error {
   }
 }
 
+/** Why one seed address could not be joined. */
+export interface JoinFailure {
+  /** The address contacted (`ip:port`), or the seed itself when it could not be resolved. */
+  readonly address: string;
+  readonly error: Error;
+  /** The seed as given to `join` (e.g. `name/host:port`). */
+  readonly seed?: string;
+  /** The node name the seed was written with (`name/host:port`), if any. */
+  readonly name?: string;
+}
+
 /** Rejection of {@link Memberlist.join} when not a single seed answered. */
 export class JoinError extends MemberlistError {
   /** Why each seed address failed, in the order the failures happened. */
-  readonly causes: readonly { readonly address: string; readonly error: Error }[];
+  readonly causes: readonly JoinFailure[];
 
-  constructor(message: string, causes: readonly { address: string; error: Error }[]) {
+  constructor(message: string, causes: readonly JoinFailure[]) {
     super('ERR_JOIN', message);
     this.name = 'JoinError';
     this.causes = causes;

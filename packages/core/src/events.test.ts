@@ -55,6 +55,13 @@ describe('EventHub', () => {
     expect((await it.next()).value?.member.name).toBe('c');
   });
 
+  it('given a bufferSize that is not a positive number, when events pile up, then the node default bounds the buffer', () => {
+    const hub = new EventHub(2, () => undefined, () => undefined);
+    const its = [hub.iterate({ bufferSize: Number.NaN }), hub.iterate({ bufferSize: Number.POSITIVE_INFINITY }), hub.iterate({ bufferSize: -5 })];
+    for (const n of ['a', 'b', 'c', 'd', 'e']) hub.emit(ev(n));
+    expect(its.map((i) => i.dropped)).toEqual([3, 3, 4]);
+  });
+
   it('given an iterator with a signal, when the signal aborts, then a pending next resolves done', async () => {
     const hub = new EventHub(8, () => undefined, () => undefined);
     const controller = new AbortController();

@@ -94,7 +94,9 @@ export class EventHub {
 
   /** A bounded async iterator over all future events. */
   iterate(options: EventIteratorOptions = {}): MemberEventIterator {
-    const capacity = Math.max(1, options.bufferSize ?? this.defaultBufferSize);
+    const requested = options.bufferSize;
+    // A non-finite size (NaN, Infinity) would make the buffer unbounded: fall back to the node's default.
+    const capacity = Math.max(1, Math.floor(requested !== undefined && Number.isFinite(requested) ? requested : this.defaultBufferSize));
     const buffer: MemberEvent[] = [];
     let head = 0;
     let waiting: ((r: IteratorResult<MemberEvent>) => void) | undefined;

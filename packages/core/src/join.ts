@@ -5,13 +5,22 @@
 import { joinHostPort, splitHostPort } from '@gossip/wire';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
-import { JoinError, MemberlistError, toError } from './errors.js';
+import { JoinError, type JoinFailure, MemberlistError, toError } from './errors.js';
 import type { StreamLayer } from './stream-layer.js';
 
 /** `name/host:port` → `host:port`; a seed without a port gets ours (memberlist's `ensurePort`). */
 export function seedAddress(seed: string, defaultPort: number): string {
+  return parseSeed(seed, defaultPort).address;
+}
+
+/** A seed split into the node name it was written with (`name/…`, if any) and the `host:port` to resolve. */
+export function parseSeed(seed: string, defaultPort: number): { name: string | undefined; address: string } {
   const slash = seed.indexOf('/');
-  const host = slash >= 0 ? seed.slice(slash + 1) : seed;
+  const name = slash > 0 ? seed.slice(0, slash) : undefined;
+  return { name, address: hostWithPort(slash >= 0 ? seed.slice(slash + 1) : seed, defaultPort) };
+}
+
+function hostWithPort(host: string, defaultPort: number): string {
   try {
     splitHostPort(host);
     return host;
@@ -31,14 +40,17 @@ export async function joinCluster(
   signal: AbortSignalLike | undefined,
 ): Promise<number> {
   if (signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'join aborted');
-  const causes: { address: string; error: Error }[] = [];
+  const causes: JoinFailure[] = [];
   let joined = 0;
   const attempt = async (seed: string): Promise<void> => {
+    const { name, address: target } = parseSeed(seed, ctx.self.port);
+    const described = (address: string, err: unknown): JoinFailure =>
+      name === undefined ? { address, error: toError(err), seed } : { address, error: toError(err), seed, name };
     let addresses: string[];
     try {
-      addresses = await ctx.transport.resolve(seedAddress(seed, ctx.self.port));
+      addresses = await ctx.transport.resolve(target);
     } catch (err) {
-      causes.push({ address: seed, error: toError(err) });
+      causes.push(described(seed, err));
       return;
     }
     await Promise.all(
@@ -47,8 +59,8 @@ export async function joinCluster(
           await streams.pushPull(address, true, signal);
           joined++;
         } catch (err) {
-          causes.push({ address, error: toError(err) });
-          ctx.logger.debug({ err, address }, 'failed to join');
+          causes.push(described(address, err));
+          ctx.logger.debug({ err, address, seed }, 'failed to join');
         }
       }),
     );
@@ -62,6 +74,7 @@ export async function joinCluster(
     removeAbort();
   }
   if (joined === 0) {
+    if (ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node shut down while joining');
     const first = causes[0];
     throw new JoinError(`failed to join any of ${seeds.length} seed(s)${first ? `: ${first.error.message}` : ''}`, causes);
   }

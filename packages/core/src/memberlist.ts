@@ -29,7 +29,9 @@ import { noopMetrics } from './metrics.js';
 import { NodeTable } from './node-table.js';
 import { PacketLayer } from './packet-layer.js';
 import { Prober } from './prober.js';
+import { PendingWaits } from './pending-waits.js';
 import { PushPullState } from './push-pull.js';
+import { Rejoiner } from './rejoin.js';
 import { StreamLayer } from './stream-layer.js';
 
 /** Options of {@link Memberlist.join}. */
@@ -63,8 +65,12 @@ export class Memberlist {
   private readonly prober: Prober;
   private readonly gossiper: Gossiper;
   private readonly hub: EventHub;
+  private readonly rejoiner: Rejoiner;
   private shutdownPromise: Promise<void> | undefined;
-  private leavePromise: Promise<void> | undefined;
+  /** The goodbye broadcast, once `leave` started ('nobody': there was no one to tell). */
+  private leaveSent: Promise<void> | 'nobody' | undefined;
+  /** `leave`/`updateNode` calls waiting for their broadcast; shutdown ends them with ERR_SHUTDOWN. */
+  private readonly waits: PendingWaits;
 
   private constructor(config: ResolvedConfig) {
     this.config = config;
@@ -93,6 +99,7 @@ export class Memberlist {
       cidrs,
     );
     this.acks = new AckHandlers(config.clock);
+    this.waits = new PendingWaits(config.clock);
     this.membership = new Membership(this.ctx);
     const pushPullState = new PushPullState(this.ctx, this.membership);
     this.packets = new PacketLayer(this.ctx);
@@ -103,6 +110,7 @@ export class Memberlist {
     });
     this.prober = new Prober(this.ctx, this.acks, this.packets, this.streams, this.membership);
     this.gossiper = new Gossiper(this.ctx, this.packets, this.streams);
+    this.rejoiner = new Rejoiner(this.ctx, this.streams, config.rejoin);
     this.packets.setHandlers({
       ping: (p, from) => this.prober.handlePing(p, from),
       indirectPing: (p, from) => this.prober.handleIndirectPing(p, from),
@@ -159,6 +167,7 @@ export class Memberlist {
     }
     this.prober.start();
     this.gossiper.start();
+    this.rejoiner.start();
   }
 
   /**
@@ -168,6 +177,7 @@ export class Memberlist {
    */
   async join(seeds: readonly string[], options: JoinOptions = {}): Promise<number> {
     this.assertRunning();
+    this.rejoiner.lastSeeds = [...seeds];
     return joinCluster(this.ctx, this.streams, seeds, options.signal);
   }
 
@@ -178,19 +188,22 @@ export class Memberlist {
    */
   leave(timeoutMs: number): Promise<void> {
     if (this.ctx.shuttingDown) return Promise.reject(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
-    this.leavePromise ??= this.doLeave(timeoutMs);
-    return this.leavePromise;
+    // The goodbye is broadcast once; every call (a retry after ERR_TIMEOUT too) waits for that same broadcast.
+    this.leaveSent ??= this.announceLeave();
+    if (this.leaveSent === 'nobody') return Promise.resolve();
+    return this.waits.wait(this.leaveSent, timeoutMs, 'timeout waiting for leave broadcast');
   }
 
-  private async doLeave(timeoutMs: number): Promise<void> {
+  /** Marks ourselves left and queues the goodbye; resolves once it was sent (memberlist's `Leave`). */
+  private announceLeave(): Promise<void> | 'nobody' {
     const ctx = this.ctx;
     ctx.leaving = true;
     const self = ctx.table.get(ctx.name);
-    if (self === undefined) return;
+    if (self === undefined) return 'nobody';
     const sent = new Promise<void>((resolve) => {
       this.membership.deadNode({ incarnation: self.incarnation, node: ctx.name, from: ctx.name }, resolve);
     });
-    if (ctx.anyAlive()) await this.waitFor(sent, timeoutMs, 'timeout waiting for leave broadcast');
+    return ctx.anyAlive() ? sent : 'nobody';
   }
 
   /**
@@ -200,6 +213,8 @@ export class Memberlist {
   async updateNode(timeoutMs: number): Promise<void> {
     this.assertRunning();
     const ctx = this.ctx;
+    // Alive messages about ourselves are ignored once we left: the broadcast this would wait for never comes.
+    if (ctx.leaving) throw new MemberlistError('ERR_LEFT', 'node has left the cluster');
     const meta = this.readMeta();
     const self = ctx.table.get(ctx.name);
     if (self === undefined) throw new MemberlistError('ERR_LEFT', 'local node is not in the member list');
@@ -216,7 +231,7 @@ export class Memberlist {
         { bootstrap: true, onBroadcastDone: resolve },
       );
     });
-    if (ctx.anyAlive()) await this.waitFor(sent, timeoutMs, 'timeout waiting for update broadcast');
+    if (ctx.anyAlive()) await this.waits.wait(sent, timeoutMs, 'timeout waiting for update broadcast');
   }
 
   /** Stops every timer and the transport; pending operations end. Idempotent. */
@@ -226,8 +241,11 @@ export class Memberlist {
       ctx.shuttingDown = true;
       this.prober.stop();
       this.gossiper.stop();
+      this.rejoiner.stop();
       this.membership.stopAll();
-      this.acks.clear();
+      // Pending probes and pings end as unanswered (their own timers are cleared); callers check shuttingDown.
+      this.acks.cancelAll();
+      this.waits.rejectAll(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
       this.streams.shutdown();
       this.hub.close();
       try {
@@ -326,6 +344,7 @@ export class Memberlist {
     this.assertRunning();
     const target = address ?? this.addressOf(this.resolve(name));
     const rtt = await this.prober.pingOnce(name, target);
+    this.assertRunning();
     if (rtt === undefined) throw new MemberlistError('ERR_TIMEOUT', `no response from node ${name}`);
     return rtt;
   }
@@ -383,17 +402,5 @@ export class Memberlist {
 
   private assertRunning(): void {
     if (this.ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node is shut down');
-  }
-
-  private waitFor(done: Promise<void>, timeoutMs: number, message: string): Promise<void> {
-    if (!(timeoutMs > 0)) return done;
-    const clock = this.ctx.clock;
-    return new Promise<void>((resolve, reject) => {
-      const timer = clock.setTimeout(() => reject(new MemberlistError('ERR_TIMEOUT', message)), timeoutMs);
-      void done.then(() => {
-        clock.clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 }

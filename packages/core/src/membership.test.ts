@@ -169,3 +169,74 @@ describe('packet wrappers', () => {
     expect(a.node.allMembers().map((m) => m.name).sort()).toEqual(['a', 'x', 'y']);
   });
 });
+
+describe('alive messages about ourselves (restart detection)', () => {
+  it('given our own incarnation, when an alive about us with identical meta and versions arrives, then it is ignored', async () => {
+    const { a } = await setup('alive-self-same');
+    await deliver(a, alive('a', 1, { addr: ipToBytes('10.0.0.1') }));
+    expect(a.node.localNode().incarnation).toBe(1);
+    expect(a.node.healthScore()).toBe(0);
+  });
+
+  it('given our own incarnation, when an alive about us with the same incarnation but other meta or versions arrives, then we refute', async () => {
+    const { a } = await setup('alive-self-differs');
+    await deliver(a, alive('a', 1, { addr: ipToBytes('10.0.0.1'), meta: Uint8Array.of(1) }));
+    expect(a.node.localNode().incarnation).toBe(2);
+    await deliver(a, alive('a', 2, { addr: ipToBytes('10.0.0.1'), vsn: Uint8Array.of(1, 5, 3, 0, 0, 0) }));
+    expect(a.node.localNode().incarnation).toBe(3);
+    expect(a.node.localNode().meta.length).toBe(0);
+  });
+
+  it('given a suspicion running, when the original accuser repeats it, then it is no confirmation and is not re-gossiped; a new accuser is', async () => {
+    const { a } = await setup('suspect-confirm');
+    await deliver(a, alive('x', 1), alive('y', 1, { addr: ipToBytes('10.0.0.51') }), alive('z', 1, { addr: ipToBytes('10.0.0.52') }));
+    await deliver(a, encodeSuspect({ node: 'x', incarnation: 1, from: 'y' }));
+    const queued = a.node.numQueuedBroadcasts();
+    await cluster!.advance(2_000); // gossip drains the queue
+    const drained = a.node.numQueuedBroadcasts();
+    await deliver(a, encodeSuspect({ node: 'x', incarnation: 1, from: 'y' }));
+    expect(a.node.numQueuedBroadcasts()).toBe(drained);
+    await deliver(a, encodeSuspect({ node: 'x', incarnation: 1, from: 'z' }));
+    expect(a.node.numQueuedBroadcasts()).toBe(drained + 1);
+    expect(queued).toBeGreaterThan(0);
+  });
+});
+
+describe('gossip to the dead', () => {
+  it('given a member declared dead, when gossip runs, then it keeps getting gossip for gossipToTheDeadTime (to refute) and none after', async () => {
+    const { a } = await setup('gossip-to-dead', { gossipToTheDeadTimeMs: 10_000 });
+    await deliver(a, alive('x', 1));
+    await cluster!.advance(1_000);
+    await deliver(a, encodeDead({ node: 'x', incarnation: 1, from: 'y' }));
+    // Keep news flowing so that every gossip round has something to send.
+    const before = peer!.packets.length;
+    for (let i = 0; i < 18; i++) {
+      await deliver(a, alive(`n${i}`, 1, { addr: ipToBytes(`10.0.1.${i + 1}`) }));
+      await cluster!.advance(499);
+    }
+    const during = peer!.packets.length - before;
+    await cluster!.advance(2_000);
+    const after = peer!.packets.length;
+    for (let i = 0; i < 20; i++) {
+      await deliver(a, alive(`m${i}`, 1, { addr: ipToBytes(`10.0.2.${i + 1}`) }));
+      await cluster!.advance(499);
+    }
+    expect(during).toBeGreaterThan(0);
+    expect(peer!.packets.length - after).toBe(0);
+  });
+});
+
+describe('shutdown while a suspicion expires', () => {
+  it('given a suspicion timer that just fired (its confirmation turn pending), when the node shuts down, then no timer is left', async () => {
+    const { a } = await setup('suspicion-shutdown', { gossipIntervalMs: 0, pushPullIntervalMs: 0 });
+    await deliver(a, alive('x', 1));
+    await deliver(a, encodeSuspect({ node: 'x', incarnation: 1, from: 'y' }));
+    const firesAt = cluster!.clock.now() + 4_000 - 1;
+    await cluster!.clock.advanceTo(firesAt);
+    expect(a.node.member('x')!.state).toBe('suspect');
+    await a.node.shutdown();
+    await peer!.shutdown();
+    peer = undefined;
+    expect(cluster!.clock.pendingTimers()).toBe(0);
+  });
+});

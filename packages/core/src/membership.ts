@@ -3,6 +3,7 @@
  * our own probes) change the member list, following memberlist's `aliveNode`, `suspectNode`, `deadNode` and
  * `refute` (spec §8.3-§8.4). Every accepted change is re-broadcast, reported to delegates and events, and counted.
  */
+import type { TimerHandle } from '@gossip/transport';
 import type { Alive, Dead, PushNodeState, Suspect } from '@gossip/wire';
 import { encodeAlive, encodeDead, encodeSuspect } from '@gossip/wire';
 import { IO_TURN_MS } from './ack-handlers.js';
@@ -55,6 +56,8 @@ export interface AliveOptions {
 /** Applies membership messages to the member list. */
 export class Membership {
   private readonly suspicions = new Map<string, Suspicion>();
+  /** Expired suspicions waiting one I/O turn before declaring death (cleared on shutdown). */
+  private readonly expiring = new Set<TimerHandle>();
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -225,7 +228,8 @@ export class Membership {
         clock: ctx.clock,
         onTimeout: (confirmations) => {
           // One I/O turn later: a refutation that arrived while our event loop was stalled is read first.
-          ctx.clock.setTimeout(() => {
+          const turn = ctx.clock.setTimeout(() => {
+            this.expiring.delete(turn);
             const current = ctx.table.get(name);
             if (ctx.shuttingDown || current === undefined) return;
             if (current.state !== 'suspect' || current.stateSeq !== stateSeq) return;
@@ -233,6 +237,7 @@ export class Membership {
             ctx.logger.info({ peer: name, confirmations }, 'marking node as failed, suspect timeout reached');
             this.deadNode({ incarnation: current.incarnation, node: name, from: ctx.name });
           }, IO_TURN_MS);
+          this.expiring.add(turn);
         },
       }),
     );
@@ -294,6 +299,8 @@ export class Membership {
   stopAll(): void {
     for (const timer of this.suspicions.values()) timer.stop();
     this.suspicions.clear();
+    for (const turn of this.expiring) this.ctx.clock.clearTimeout(turn);
+    this.expiring.clear();
   }
 
   /** Number of running suspicion timers. */

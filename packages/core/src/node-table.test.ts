@@ -38,6 +38,14 @@ describe('NodeTable', () => {
     expect(t.all().map((r) => r.name).sort()).toEqual(['alive', 'fresh-dead', 'suspect']);
   });
 
+  it('given our own entry left long ago, when reaped with our name to keep, then it stays while other left entries go', () => {
+    const t = new NodeTable(createSeededRandom(3));
+    t.add(record('self', 'left', 0));
+    t.add(record('other', 'left', 0));
+    expect(t.reapAndShuffle(30_001, 30_000, 'self')).toEqual(['other']);
+    expect(t.get('self')?.state).toBe('left');
+  });
+
   it('given a filter, when k random nodes are picked, then they are distinct and never excluded ones', () => {
     const t = new NodeTable(createSeededRandom(3));
     for (let i = 0; i < 20; i++) t.add(record(`n${i}`, i % 2 === 0 ? 'alive' : 'dead'));

@@ -51,12 +51,13 @@ export class NodeTable {
   /**
    * Removes dead and left members whose last state change is older than `gossipToTheDeadMs` (they can no longer
    * refute through gossip) and reshuffles the rest; called when the probe cycle wraps. Returns the removed names.
+   * `keep` (our own name) is never removed: a node that left still needs its own entry.
    */
-  reapAndShuffle(now: number, gossipToTheDeadMs: number): string[] {
+  reapAndShuffle(now: number, gossipToTheDeadMs: number, keep?: string): string[] {
     const removed: string[] = [];
     const kept: NodeRecord[] = [];
     for (const node of this.nodes) {
-      if (isDeadOrLeft(node.state) && now - node.stateChangedAt > gossipToTheDeadMs) {
+      if (isDeadOrLeft(node.state) && now - node.stateChangedAt > gossipToTheDeadMs && node.name !== keep) {
         this.byName.delete(node.name);
         removed.push(node.name);
       } else {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MetricNames } from './index.js';
 import { TestCluster } from '../test/harness.js';
 import { RawPeer } from '../test/raw-peer.js';
+import { fakeCipher } from '../test/fake-cipher.js';
 
 let cluster: TestCluster | undefined;
 let peer: RawPeer | undefined;
@@ -55,6 +56,29 @@ describe('sending packets', () => {
     await cluster.advance(3_000);
     expect(a.node.numMembers()).toBe(122);
     expect(peer.packets.length).toBeGreaterThan(5);
+    for (const p of peer.packets) expect(p.length).toBeLessThanOrEqual(1400 + 5);
+  });
+
+  it('given a label and encryption, when many broadcasts are gossiped, then label and encryption overhead come out of the budget (every datagram within udpBufferSize plus CRC)', async () => {
+    cluster = new TestCluster('budget-label-cipher');
+    const label = 'a-twenty-byte-label!';
+    const a = await cluster.add('a', {
+      enableCompression: false,
+      gossipNodes: 1,
+      label,
+      skipInboundLabelCheck: true,
+      cipher: fakeCipher(7),
+      gossipVerifyIncoming: false,
+    });
+    peer = await RawPeer.start(cluster.network, RAW);
+    await peer.send(a.address, alive('raw', '10.0.0.90'));
+    const many = [];
+    for (let i = 0; i < 120; i++) many.push(alive(`member-with-a-long-name-${i}`, '10.0.0.90'));
+    for (const p of encodeCompound(many, 127)) await peer.send(a.address, p);
+    await cluster.advance(3_000);
+    expect(a.node.numMembers()).toBe(122);
+    const gossip = peer.packets.filter((p) => p.length > 1000);
+    expect(gossip.length).toBeGreaterThan(2);
     for (const p of peer.packets) expect(p.length).toBeLessThanOrEqual(1400 + 5);
   });
 

@@ -1,4 +1,4 @@
-import { encodeCompound, encodeIndirectPing, encodePing, ipToBytes, wrapCrc } from '@gossip/wire';
+import { encodeAlive, encodeCompound, encodeIndirectPing, encodeNack, encodePing, encodeSuspect, ipToBytes, wrapCrc } from '@gossip/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../test/harness.js';
 import { RawPeer } from '../test/raw-peer.js';
@@ -111,5 +111,77 @@ describe('probing', () => {
     await cluster.run(b.node.join([a.address]));
     cluster.network.crash(b.address, 'blackhole');
     await expect(cluster.run(a.node.ping('b'))).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+  });
+});
+
+describe('awareness accounting of failed probes (Lifeguard nacks)', () => {
+  /** Node `a` with raw relays r1, r2 (protocol max `relayPmax`) and a silent target t; a's health when it suspects t. */
+  async function healthWhenSuspected(seed: string, relayPmax: number, relaysNack: boolean): Promise<number> {
+    cluster = new TestCluster(seed);
+    const a = await cluster.add('a', { disableTcpPings: true, pushPullIntervalMs: 0 });
+    const raws: RawPeer[] = [];
+    for (const [name, ip, pmax] of [['r1', '10.0.0.101', relayPmax], ['r2', '10.0.0.102', relayPmax], ['t', '10.0.0.103', 5]] as const) {
+      const raw = await RawPeer.start(cluster.network, `${ip}:7946`);
+      raws.push(raw);
+      if (name === 't') raw.autoAck = false;
+      else if (relaysNack) {
+        // A healthy relay whose ping of t went unanswered reports it with a nack.
+        raw.onMessage = (msg) => {
+          if (msg.type === 'indirect') void raw.send(a.address, encodeNack({ seqNo: msg.body.seqNo }));
+        };
+      }
+      await raw.send(a.address, encodeAlive({ node: name, incarnation: 1, addr: ipToBytes(ip), port: 7946, meta: null, vsn: Uint8Array.of(1, pmax, 2, 0, 0, 0) }));
+    }
+    let health = -1;
+    a.node.on('suspect', (e) => {
+      if (e.member.name === 't' && health < 0) health = a.node.healthScore();
+    });
+    try {
+      await cluster.until(() => health >= 0, 30_000, 'suspicion of t');
+    } finally {
+      for (const raw of raws) await raw.shutdown();
+    }
+    return health;
+  }
+
+  it('given relays that understand nacks (pmax >= 4) but send none, when a probe fails, then our health worsens by one per missing nack', async () => {
+    expect(await healthWhenSuspected('aware-missing-nacks', 5, false)).toBe(2);
+  });
+
+  it('given relays that answer with nacks, when a probe fails, then our health does not worsen (the target is the problem, not us)', async () => {
+    expect(await healthWhenSuspected('aware-nacks', 5, true)).toBe(0);
+  });
+
+  it('given relays too old to nack (pmax 3), when a probe fails, then our health worsens by one', async () => {
+    expect(await healthWhenSuspected('aware-no-nack-relays', 3, false)).toBe(1);
+  });
+});
+
+describe('probe timing under a degraded health score', () => {
+  it('given a health score of 3, when a probe goes unanswered, then indirect/TCP probing starts after the unscaled probe timeout and the verdict waits for the 4× probe interval', async () => {
+    cluster = new TestCluster('probe-timing-scaled');
+    const a = await cluster.add('a', { pushPullIntervalMs: 0, gossipIntervalMs: 0 });
+    peer = await RawPeer.start(cluster.network, '10.0.0.103:7946');
+    peer.autoAck = false;
+    let pingAt = -1;
+    peer.onMessage = (msg) => {
+      if (msg.type === 'ping' && pingAt < 0) pingAt = cluster!.clock.now();
+    };
+    // Three accusations about us: each refutation costs one health point.
+    for (let inc = 1; inc <= 3; inc++) await peer.send(a.address, encodeSuspect({ node: 'a', incarnation: inc + 1, from: 't' }));
+    await peer.send(a.address, encodeAlive({ node: 't', incarnation: 1, addr: ipToBytes('10.0.0.103'), port: 7946, meta: null, vsn: Uint8Array.of(1, 5, 2, 0, 0, 0) }));
+    await cluster.advance(1);
+    expect(a.node.healthScore()).toBe(3);
+    let suspectAt = -1;
+    a.node.on('suspect', (e) => {
+      if (e.member.name === 't') suspectAt = cluster!.clock.now();
+    });
+    await cluster.until(() => peer!.streams.length > 0, 5_000, 'TCP fallback ping');
+    const tcpAt = cluster.clock.now();
+    await cluster.until(() => suspectAt >= 0, 10_000, 'suspicion');
+    expect(tcpAt - pingAt).toBeGreaterThanOrEqual(500);
+    expect(tcpAt - pingAt).toBeLessThan(520);
+    expect(suspectAt - pingAt).toBeGreaterThanOrEqual(4_000);
+    expect(suspectAt - pingAt).toBeLessThan(4_020);
   });
 });

@@ -94,7 +94,7 @@ export class Prober {
     for (;;) {
       if (checked >= table.size) return;
       if (table.probeIndex >= table.size) {
-        const reaped = table.reapAndShuffle(ctx.clock.now(), ctx.config.gossipToTheDeadTimeMs);
+        const reaped = table.reapAndShuffle(ctx.clock.now(), ctx.config.gossipToTheDeadTimeMs, ctx.name);
         if (reaped.length > 0) ctx.logger.debug({ reaped }, 'reaped dead and left nodes');
         this.reportInstances();
         table.probeIndex = 0;

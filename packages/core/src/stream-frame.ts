@@ -6,7 +6,7 @@
  */
 import type { Stream } from '@gossip/transport';
 import type { WireLimits } from '@gossip/wire';
-import { WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
+import { StreamScan, WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { encryptedLength } from './delegates.js';
 import { MemberlistError } from './errors.js';
@@ -163,9 +163,11 @@ export async function readFrame(
     throw new MemberlistError('ERR_ENCRYPTION', 'Encryption is configured but remote state is not encrypted');
   }
   let total: number | undefined;
+  // One scan per frame: a push/pull trickling in is walked once in total, not once per chunk (quadratic).
+  const scan = new StreamScan();
   for (;;) {
     try {
-      total = streamMessageLength(reader.buffered(), limits);
+      total = streamMessageLength(reader.buffered(), limits, scan);
     } catch (err) {
       throw asMemberlistError(err, 'stream frame');
     }

@@ -224,3 +224,80 @@ describe('dialing streams', () => {
     void b;
   });
 });
+
+describe('inbound push/pull cap before buffering', () => {
+  it('given a seed capped at 1 push/pull and one slow push/pull in progress, when a second plain push/pull starts, then it is refused at once instead of being buffered until tcpTimeout', async () => {
+    cluster = new TestCluster('pp-cap-early');
+    const a = await cluster.add('a', { maxConcurrentPushPulls: 1, enableCompression: false, tcpTimeoutMs: 10_000 });
+    peer = await RawPeer.start(cluster.network, '10.0.0.60:7946');
+    const header = encodePushPull({ join: false, states: [], userState: new Uint8Array(1000) }).subarray(0, 40);
+    const first = await dial(a.address);
+    await cluster.run(first.write(header));
+    const second = await dial(a.address);
+    await cluster.run(second.write(header));
+    const outcome = readAll(second).then(
+      () => 'closed',
+      () => 'reset',
+    );
+    await cluster.advance(100);
+    expect(['closed', 'reset']).toContain(await cluster.run(outcome, 100));
+    expect(a.metrics.counter(MetricNames.streamDropped, { code: 'ERR_OVERLOADED' })).toBe(1);
+    first.destroy();
+  });
+});
+
+describe('push/pull merge rules (mergeState)', () => {
+  const entry = (name: string, state: number, incarnation: number, port = 7946, ip = '10.0.0.61') => ({
+    name,
+    addr: ipToBytes(ip),
+    port,
+    meta: null,
+    incarnation,
+    state,
+    vsn: VSN,
+  });
+
+  it('given known members, when a push/pull lists one dead, one left and a new one with port 0, then dead becomes suspect, left becomes left and port 0 becomes ours', async () => {
+    cluster = new TestCluster('pp-merge-rules');
+    const a = await cluster.add('a', { enableCompression: false });
+    peer = await RawPeer.start(cluster.network, '10.0.0.60:7946');
+    const { encodeAlive } = await import('@gossip/wire');
+    for (const [name, ip] of [['d', '10.0.0.62'], ['l', '10.0.0.63']] as const) {
+      await cluster.run(peer.send(a.address, encodeAlive({ node: name, incarnation: 1, addr: ipToBytes(ip), port: 7946, meta: null, vsn: VSN })));
+    }
+    await cluster.advance(1);
+    const request = encodePushPull({
+      join: false,
+      states: [entry('d', 2, 1, 7946, '10.0.0.62'), entry('l', 3, 1, 7946, '10.0.0.63'), entry('p0', 0, 1, 0, '10.0.0.64')],
+      userState: new Uint8Array(0),
+    });
+    await exchange(a.address, request);
+    expect(a.node.member('d')?.state).toBe('suspect');
+    expect(a.node.member('l')?.state).toBe('left');
+    expect(a.node.member('p0')).toMatchObject({ state: 'alive', port: 7946 });
+  });
+
+  it('given a push/pull that lists us as dead or left, when merged, then we refute and stay alive', async () => {
+    cluster = new TestCluster('pp-merge-self');
+    const a = await cluster.add('a', { enableCompression: false });
+    peer = await RawPeer.start(cluster.network, '10.0.0.60:7946');
+    await exchange(a.address, encodePushPull({ join: false, states: [entry('a', 2, 4, 7946, '10.0.0.1')], userState: new Uint8Array(0) }));
+    expect(a.node.localNode()).toMatchObject({ state: 'alive', incarnation: 5 });
+    await exchange(a.address, encodePushPull({ join: false, states: [entry('a', 3, 7, 7946, '10.0.0.1')], userState: new Uint8Array(0) }));
+    expect(a.node.localNode()).toMatchObject({ state: 'alive', incarnation: 8 });
+  });
+});
+
+describe('named seeds', () => {
+  it('given a seed written name/host:port that does not answer, when joining, then the failure names the seed as given and its node name', async () => {
+    cluster = new TestCluster('dial-named');
+    const a = await cluster.add('a', { tcpTimeoutMs: 500 });
+    const err = await cluster.run(a.node.join(['node-x/10.0.0.70:7946', '10.0.0.71']).catch((e: unknown) => e));
+    const causes = (err as { causes: { address: string; seed?: string; name?: string }[] }).causes;
+    const byAddress = Object.fromEntries(causes.map((c) => [c.address, { seed: c.seed, name: c.name }]));
+    expect(byAddress).toEqual({
+      '10.0.0.70:7946': { seed: 'node-x/10.0.0.70:7946', name: 'node-x' },
+      '10.0.0.71:7946': { seed: '10.0.0.71', name: undefined },
+    });
+  });
+});

@@ -52,6 +52,8 @@ interface ExchangeOptions {
 export class StreamLayer {
   private inboundPushPulls = 0;
   private readonly open = new Set<Stream>();
+  /** Dials still connecting; each gives up when called. */
+  private readonly pendingDials = new Set<() => void>();
   private readonly limits: WireLimits;
   private readonly maxBuffered: number;
 
@@ -73,6 +75,7 @@ export class StreamLayer {
     }
     this.open.add(stream);
     ctx.metrics.incrCounter(MetricNames.tcpAccept, 1);
+    let slot = false;
     try {
       if (ctx.cidrs !== undefined && !this.allowed(from)) {
         ctx.drop('stream', 'ERR_CIDR', 'source outside cidrsAllowed', from);
@@ -99,6 +102,21 @@ export class StreamLayer {
         ctx.drop('stream', 'ERR_LABEL', 'discarding stream with unacceptable label', from);
         return;
       }
+      // A plain push/pull announces itself with its first byte: take its slot before buffering its body, so the
+      // cap bounds memory as well as work (memberlist counts it before reading the remote state).
+      let more: boolean;
+      try {
+        more = reader.buffered().length > 0 || (await reader.fill());
+      } catch (err) {
+        const e = asMemberlistError(err, 'failed to receive');
+        ctx.drop('stream', e.code, e.message, from);
+        return;
+      }
+      if (!more) return;
+      if (reader.buffered()[0] === MSG_PUSH_PULL) {
+        if (!this.takePushPullSlot(from)) return;
+        slot = true;
+      }
       let msg: Uint8Array | null;
       try {
         msg = await readFrame(ctx, reader, label, this.limits);
@@ -109,15 +127,32 @@ export class StreamLayer {
         return;
       }
       if (msg === null) return;
+      if (msg[0] === MSG_PUSH_PULL && !slot) {
+        // Compressed or encrypted: only now do we know it is a push/pull.
+        if (!this.takePushPullSlot(from)) return;
+        slot = true;
+      }
       await this.serve(stream, msg, label, from);
     } catch (err) {
       if (!ctx.shuttingDown) ctx.logger.warn({ err, from }, 'stream failed');
     } finally {
+      if (slot) this.inboundPushPulls--;
       this.open.delete(stream);
       await closeQuietly(stream);
     }
   }
 
+  /** Reserves one of `maxConcurrentPushPulls` inbound push/pull slots; counts and logs a refusal. */
+  private takePushPullSlot(from: string): boolean {
+    if (this.inboundPushPulls >= this.ctx.config.maxConcurrentPushPulls) {
+      this.ctx.drop('stream', 'ERR_OVERLOADED', 'too many pending push/pull requests', from);
+      return false;
+    }
+    this.inboundPushPulls++;
+    return true;
+  }
+
+  /** Serves one request; a push/pull arrives here holding its slot (released by the caller). */
   private async serve(stream: Stream, msg: Uint8Array, label: Uint8Array, from: string): Promise<void> {
     const ctx = this.ctx;
     switch (msg[0]) {
@@ -134,29 +169,20 @@ export class StreamLayer {
         return;
       }
       case MSG_PUSH_PULL: {
-        if (this.inboundPushPulls >= ctx.config.maxConcurrentPushPulls) {
-          ctx.drop('stream', 'ERR_OVERLOADED', 'too many pending push/pull requests', from);
+        let remote: PushPull;
+        try {
+          remote = decodePushPull(msg, this.limits);
+        } catch (err) {
+          const e = asMemberlistError(err, 'failed to read remote state');
+          ctx.drop('stream', e.code, e.message, from);
           return;
         }
-        this.inboundPushPulls++;
+        ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
+        await this.reply(stream, this.encodeLocalState(remote.join), label);
         try {
-          let remote: PushPull;
-          try {
-            remote = decodePushPull(msg, this.limits);
-          } catch (err) {
-            const e = asMemberlistError(err, 'failed to read remote state');
-            ctx.drop('stream', e.code, e.message, from);
-            return;
-          }
-          ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
-          await this.reply(stream, this.encodeLocalState(remote.join), label);
-          try {
-            this.handlers.mergeRemoteState(remote.join, this.fixPorts(remote.states), remote.userState);
-          } catch (err) {
-            ctx.logger.warn({ err, from }, 'failed push/pull merge');
-          }
-        } finally {
-          this.inboundPushPulls--;
+          this.handlers.mergeRemoteState(remote.join, this.fixPorts(remote.states), remote.userState);
+        } catch (err) {
+          ctx.logger.warn({ err, from }, 'failed push/pull merge');
         }
         return;
       }
@@ -222,8 +248,10 @@ export class StreamLayer {
     return true;
   }
 
-  /** Destroys every open stream (shutdown). */
+  /** Destroys every open stream and gives up pending dials (shutdown). */
   shutdown(): void {
+    for (const giveUp of [...this.pendingDials]) giveUp();
+    this.pendingDials.clear();
     for (const s of this.open) s.destroy();
     this.open.clear();
   }
@@ -231,11 +259,11 @@ export class StreamLayer {
   private async exchange(address: string, request: Uint8Array, options: ExchangeOptions): Promise<Uint8Array | null> {
     const ctx = this.ctx;
     if (options.signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'aborted');
-    let stream: Stream;
-    try {
-      stream = await ctx.transport.dial(address, { deadline: options.deadline });
-    } catch (err) {
-      throw asMemberlistError(err, `failed to connect to ${address}`);
+    if (ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node is shut down');
+    const stream = await this.dial(address, options);
+    if (ctx.shuttingDown) {
+      stream.destroy();
+      throw new MemberlistError('ERR_SHUTDOWN', 'node is shut down');
     }
     ctx.metrics.incrCounter(MetricNames.tcpConnect, 1);
     this.open.add(stream);
@@ -263,6 +291,44 @@ export class StreamLayer {
       this.open.delete(stream);
       await closeQuietly(stream);
     }
+  }
+
+  /**
+   * Dials `address`, giving up at once when `signal` aborts or the node shuts down. Transports cannot cancel a
+   * dial, so a connection that completes after we gave up is torn down unused.
+   */
+  private dial(address: string, options: ExchangeOptions): Promise<Stream> {
+    const ctx = this.ctx;
+    return new Promise<Stream>((resolve, reject) => {
+      let done = false;
+      let removeAbort: () => void = () => undefined;
+      const cleanup = (): void => {
+        this.pendingDials.delete(onShutdown);
+        removeAbort();
+      };
+      const giveUp = (err: MemberlistError): void => {
+        if (done) return;
+        done = true;
+        cleanup();
+        reject(err);
+      };
+      const onShutdown = (): void => giveUp(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
+      this.pendingDials.add(onShutdown);
+      removeAbort = onAbort(options.signal, () => giveUp(new MemberlistError('ERR_ABORTED', 'aborted')));
+      if (done) removeAbort();
+      ctx.transport.dial(address, { deadline: options.deadline }).then(
+        (stream) => {
+          if (done) {
+            stream.destroy();
+            return;
+          }
+          done = true;
+          cleanup();
+          resolve(stream);
+        },
+        (err: unknown) => giveUp(asMemberlistError(err, `failed to connect to ${address}`)),
+      );
+    });
   }
 
   private expectMessage(msg: Uint8Array | null, type: number, what: string): Uint8Array {

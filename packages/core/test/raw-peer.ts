@@ -27,6 +27,8 @@ export class RawPeer {
 
   /** Answer pings addressed to us like a live node would (default true). */
   autoAck = true;
+  /** Called for every decoded message received (after it is recorded). */
+  onMessage: ((msg: DecodedMessage, from: string) => void) | undefined;
 
   static async start(network: MemoryNetwork, address: string): Promise<RawPeer> {
     const endpoint = network.endpoint(address);
@@ -39,6 +41,7 @@ export class RawPeer {
           for (const m of messages) {
             const msg = decodeMessage(m);
             peer.received.push({ from: p.from, msg, crc });
+            peer.onMessage?.(msg, p.from);
             if (peer.autoAck && msg.type === 'ping') {
               const b = msg.body;
               const to = b.sourceAddr && b.sourcePort ? joinHostPort(bytesToIp(b.sourceAddr), b.sourcePort) : p.from;

@@ -1,0 +1,80 @@
+import type { Stream } from '@gossip/transport';
+import * as wire from '@gossip/wire';
+import { StreamScan, encodePushPull } from '@gossip/wire';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EngineContext } from './context.js';
+import { StreamReader, readFrame, streamLimits } from './stream-frame.js';
+
+vi.mock('@gossip/wire', async (importOriginal) => {
+  const original = await importOriginal<typeof wire>();
+  return { ...original, streamMessageLength: vi.fn(original.streamMessageLength) };
+});
+
+afterEach(() => {
+  vi.mocked(wire.streamMessageLength).mockClear();
+});
+
+/** A stream that hands out `bytes` in chunks of `chunk` bytes, then EOF. */
+function tricklingStream(bytes: Uint8Array, chunk: number): Stream {
+  let offset = 0;
+  return {
+    remoteAddress: '10.0.0.9:7946',
+    read: () => {
+      if (offset >= bytes.length) return Promise.resolve(null);
+      const part = bytes.slice(offset, offset + chunk);
+      offset += chunk;
+      return Promise.resolve(part);
+    },
+    write: () => Promise.resolve(),
+    setDeadline: () => undefined,
+    close: () => Promise.resolve(),
+    destroy: () => undefined,
+  };
+}
+
+const ctx = {
+  config: { cipher: undefined, maxDecompressedBytes: 1 << 20, maxPushPullNodes: 1 << 20, maxStreamBytes: 1 << 20 },
+  gossipVerify: { incoming: true, outgoing: true },
+} as unknown as EngineContext;
+
+describe('readFrame', () => {
+  it('given a large push/pull trickling in small chunks, when read, then one StreamScan carries the progress across every measurement (linear, not quadratic)', async () => {
+    const states = Array.from({ length: 300 }, (_, i) => ({
+      name: `node-${i}`,
+      addr: Uint8Array.of(10, 0, i >> 8, i & 255),
+      port: 7946,
+      meta: null,
+      incarnation: 1,
+      state: 0,
+      vsn: Uint8Array.of(1, 5, 2, 0, 0, 0),
+    }));
+    const frame = encodePushPull({ join: false, states, userState: new Uint8Array(10) });
+    const reader = new StreamReader(tricklingStream(frame, 64), 1 << 22);
+    const msg = await readFrame(ctx, reader, new Uint8Array(0), streamLimits(ctx));
+    expect(msg).toEqual(frame);
+    const calls = vi.mocked(wire.streamMessageLength).mock.calls;
+    expect(calls.length).toBeGreaterThan(10);
+    const scans = new Set(calls.map((c) => c[2]));
+    expect(scans.size).toBe(1);
+    const [scan] = [...scans];
+    expect(scan).toBeInstanceOf(StreamScan);
+    expect((scan as StreamScan).nodesDone).toBe(300);
+  });
+
+  it('given two frames read one after the other, when read, then each frame gets its own StreamScan', async () => {
+    const one = encodePushPull({ join: false, states: [], userState: new Uint8Array(3) });
+    const two = encodePushPull({ join: true, states: [], userState: new Uint8Array(5) });
+    const both = new Uint8Array(one.length + two.length);
+    both.set(one);
+    both.set(two, one.length);
+    const reader = new StreamReader(tricklingStream(both, 4), 1 << 22);
+    expect(await readFrame(ctx, reader, new Uint8Array(0), streamLimits(ctx))).toEqual(one);
+    const firstScans = new Set(vi.mocked(wire.streamMessageLength).mock.calls.map((c) => c[2]));
+    vi.mocked(wire.streamMessageLength).mockClear();
+    expect(await readFrame(ctx, reader, new Uint8Array(0), streamLimits(ctx))).toEqual(two);
+    const secondScans = new Set(vi.mocked(wire.streamMessageLength).mock.calls.map((c) => c[2]));
+    expect(firstScans.size).toBe(1);
+    expect(secondScans.size).toBe(1);
+    expect([...firstScans][0]).not.toBe([...secondScans][0]);
+  });
+});
