@@ -1,0 +1,153 @@
+/**
+ * `pnpm bench`: one coherent benchmark run — the package micro-benchmarks, then the cluster benchmarks of both
+ * implementations (Go memberlist and gossip) on this machine — written to bench-results/cluster.json and
+ * rendered into BENCHMARKS.md at the repository root.
+ *
+ *   pnpm bench                 full run (under 15 min)
+ *   pnpm bench -- --quick      quick run (under 2 min)
+ *   --skip-micro               cluster benchmarks only
+ *   --report-only              re-render BENCHMARKS.md from the last bench-results/cluster.json
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './machine.js';
+import { type MicroBench, type MicroOutcome, REPO_ROOT, RESULTS_DIR, hasBenchScript, runMicro } from './micro.js';
+import { type BenchPlan, fullPlan, quickPlan } from './plan.js';
+import { renderMarkdown } from './report.js';
+import { type ClusterRunOptions, runGo, runTs } from './runners.js';
+import type { ClusterReport } from './report-types.js';
+import type { CellResult, RunResult } from './run-result.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    'skip-micro': { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
+  },
+});
+
+const CLUSTER_JSON = join(RESULTS_DIR, 'cluster.json');
+const BENCHMARKS_MD = join(REPO_ROOT, 'BENCHMARKS.md');
+const t0 = Date.now();
+
+function log(line: string): void {
+  const s = ((Date.now() - t0) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench +${s}s] ${line}\n`);
+}
+
+function microBenches(plan: BenchPlan): MicroBench[] {
+  const quick = plan.mode === 'quick';
+  const all: (MicroBench & { dir: string })[] = [
+    { dir: 'wire', pkg: '@gossip/wire', file: 'wire.json', timeoutMs: 120_000 },
+    { dir: 'transport', pkg: '@gossip/transport', file: 'transport.json', timeoutMs: 120_000 },
+    { dir: 'keyring', pkg: '@gossip/keyring', file: 'keyring.json', timeoutMs: 120_000 },
+    {
+      dir: 'sim',
+      pkg: '@gossip/sim',
+      file: 'sim.json',
+      // Its default (1,000 and 10,000 nodes, up to 15 min) does not fit the budget: one bounded size here.
+      env: quick
+        ? { GOSSIP_SIM_BENCH_SIZES: '100', GOSSIP_SIM_BENCH_WALL_S: '15' }
+        : { GOSSIP_SIM_BENCH_SIZES: '300', GOSSIP_SIM_BENCH_WALL_S: '45' },
+      timeoutMs: quick ? 40_000 : 90_000,
+    },
+  ];
+  return all.filter((b) => hasBenchScript(b.dir));
+}
+
+async function runAll(plan: BenchPlan): Promise<RunResult> {
+  const startedAt = new Date().toISOString();
+  const machine = await machineInfo();
+  log(`${plan.mode} run on ${machine.cpuModel} (${machine.cores} cores), load ${machine.loadAtStart}`);
+  const micro: MicroOutcome[] = [];
+  if (!values['skip-micro']) {
+    for (const bench of microBenches(plan)) {
+      log(`micro ${bench.pkg}...`);
+      micro.push(await runMicro(bench, plan.microEnv, log));
+    }
+  }
+  const skipped: string[] = [];
+  const deadline = t0 + plan.budgetSeconds * 1000;
+  const base = (n: number, preset: 'lan' | 'local'): Omit<ClusterRunOptions, 'kind' | 'reps' | 'idleSeconds' | 'fpSeconds'> => ({
+    n,
+    preset,
+    timeoutSeconds: plan.timeoutSeconds,
+    hardTimeoutMs: 6 * 60_000,
+    log,
+  });
+  // False positives first: the longest single job, and the one a late run must not lose.
+  const f = plan.fp;
+  log(`false positives ${f.preset} N=${f.n}: ${f.windowSeconds} s healthy + ${f.windowSeconds} s slowed, Go and TS side by side`);
+  const fpOptions: ClusterRunOptions = {
+    ...base(f.n, f.preset),
+    kind: 'fp',
+    reps: 1,
+    idleSeconds: 0,
+    fpSeconds: f.windowSeconds,
+    fpDelaySeconds: f.delayWindowSeconds,
+  };
+  const [fpGo, fpTs] = await Promise.all([runGo(fpOptions), runTs(fpOptions)]);
+  const fp: CellResult = { n: f.n, preset: f.preset, ts: fpTs, go: fpGo };
+
+  const timed: CellResult[] = [];
+  for (const [i, job] of plan.timed.entries()) {
+    if (Date.now() > deadline - 60_000) {
+      skipped.push(`${job.preset.toUpperCase()} N=${job.n}: the run was within a minute of its ${plan.budgetSeconds / 60} min budget`);
+      continue;
+    }
+    const o: ClusterRunOptions = { ...base(job.n, job.preset), kind: 'timed', reps: job.reps, idleSeconds: job.idleSeconds, fpSeconds: 0 };
+    log(
+      `cluster ${job.preset} N=${job.n}: ${job.reps} reps${job.idleSeconds > 0 ? `, idle ${job.idleSeconds} s` : ''}` +
+        (job.sideBySide ? ', Go and TS side by side' : ''),
+    );
+    let go: ClusterReport;
+    let ts: ClusterReport;
+    if (job.sideBySide) [go, ts] = await Promise.all([runGo(o), runTs(o)]);
+    // Alternate which implementation goes first, so slow drifts in the machine's load hit both alike.
+    else if (i % 2 === 0) [go, ts] = [await runGo(o), await runTs(o)];
+    else [ts, go] = [await runTs(o), await runGo(o)];
+    timed.push({ n: job.n, preset: job.preset, ts, go });
+  }
+  machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  return {
+    schema: 1,
+    mode: plan.mode,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    wallSeconds: Math.round((Date.now() - t0) / 1000),
+    machine,
+    plan,
+    micro,
+    timed,
+    fp,
+    skipped,
+  };
+}
+
+async function main(): Promise<number> {
+  let result: RunResult;
+  if (values['report-only']) {
+    result = JSON.parse(readFileSync(CLUSTER_JSON, 'utf8')) as RunResult;
+  } else {
+    result = await runAll(values.quick ? quickPlan() : fullPlan());
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(CLUSTER_JSON, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${CLUSTER_JSON}`);
+  }
+  writeFileSync(BENCHMARKS_MD, renderMarkdown(result, RESULTS_DIR));
+  log(`wrote ${BENCHMARKS_MD} (${result.mode} run, ${(result.wallSeconds / 60).toFixed(1)} min)`);
+  const microFailed = result.micro.filter((m) => !m.ok).map((m) => m.pkg);
+  if (microFailed.length > 0) log(`micro-benchmarks that failed: ${microFailed.join(', ')}`);
+  return microFailed.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(2);
+  },
+);

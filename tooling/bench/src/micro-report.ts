@@ -1,0 +1,154 @@
+/**
+ * Markdown for the package micro-benchmarks, read from the JSON each package's `bench` script writes. Each
+ * package owns its format; the known shapes get a table with TS/Go ratios, anything else a short generic
+ * summary, so a format change degrades the section instead of breaking the run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MicroOutcome } from './micro.js';
+
+type Json = Record<string, unknown>;
+
+function str(v: unknown, fallback = ''): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
+}
+
+function num(v: unknown, digits = 0): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function ratio(ts: unknown, go: unknown): string {
+  return typeof ts === 'number' && typeof go === 'number' && go > 0 ? `${(ts / go).toFixed(2)}×` : '—';
+}
+
+function rowsOf(j: Json, key: string): Json[] {
+  const v = j[key];
+  return Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Json[]) : [];
+}
+
+function wireSection(j: Json): string[] {
+  const rows = rowsOf(j, 'rows');
+  if (rows.length === 0 || rows[0]?.tsNsPerOp === undefined) return genericSection(j);
+  const out = [
+    `${str(j.method)}; TS/Go is the ratio of times per operation (lower is better for TS).`,
+    '',
+    '| case | TS ns/op | Go ns/op | TS/Go time |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const r of rows) out.push(`| ${str(r.what, str(r.case))} | ${num(r.tsNsPerOp)} | ${num(r.goNsPerOp)} | ${ratio(r.tsNsPerOp, r.goNsPerOp)} |`);
+  return out;
+}
+
+function transportSection(j: Json): string[] {
+  const results = rowsOf(j, 'results');
+  if (results.length === 0 || results[0]?.impl === undefined) return genericSection(j);
+  const out = [
+    `UDP on loopback, ${num(j.packetsPerSize)} packets per size; TS/Go is the ratio of rates (higher is better for TS).`,
+    '',
+    '| size | TS send/s | Go send/s | TS/Go send | TS recv/s | Go recv/s | TS/Go recv | TS loss | Go loss |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const sizes = [...new Set(results.map((r) => r.size))];
+  for (const size of sizes) {
+    const ts = results.find((r) => r.size === size && r.impl === 'ts') ?? {};
+    const go = results.find((r) => r.size === size && r.impl === 'go') ?? {};
+    const pct = (v: unknown): string => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—');
+    out.push(
+      `| ${str(size)} B | ${num(ts.sendPerSec)} | ${num(go.sendPerSec)} | ${ratio(ts.sendPerSec, go.sendPerSec)} | ` +
+        `${num(ts.recvPerSec)} | ${num(go.recvPerSec)} | ${ratio(ts.recvPerSec, go.recvPerSec)} | ${pct(ts.lossFraction)} | ${pct(go.lossFraction)} |`,
+    );
+  }
+  const pingPong = j.pingPong as Json | undefined;
+  const pp = pingPong === undefined ? [] : rowsOf(pingPong, 'results');
+  if (pp.length > 0) {
+    out.push('', '| ping-pong size | TS round trips/s | Go round trips/s | TS/Go |', '|---:|---:|---:|---:|');
+    for (const size of [...new Set(pp.map((r) => r.size))]) {
+      const ts = pp.find((r) => r.size === size && r.impl === 'ts') ?? {};
+      const go = pp.find((r) => r.size === size && r.impl === 'go') ?? {};
+      out.push(`| ${str(size)} B | ${num(ts.perSec)} | ${num(go.perSec)} | ${ratio(ts.perSec, go.perSec)} |`);
+    }
+  }
+  return out;
+}
+
+function keyringSection(j: Json): string[] {
+  const rows = rowsOf(j, 'rows');
+  if (rows.length === 0 || rows[0]?.ts === undefined) return genericSection(j);
+  const out = [
+    'AES-GCM encrypt + decrypt of one message; TS/Go is the ratio of times (lower is better for TS).',
+    '',
+    '| key | size | TS enc ns | Go enc ns | TS dec ns | Go dec ns | TS/Go round trip |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const ts = (r.ts ?? {}) as Json;
+    const go = (r.go ?? {}) as Json;
+    const rt = (o: Json): number | undefined =>
+      typeof o.encryptNs === 'number' && typeof o.decryptNs === 'number' ? o.encryptNs + o.decryptNs : undefined;
+    out.push(
+      `| AES-${str(r.keyBits)} | ${str(r.size)} B | ${num(ts.encryptNs)} | ${num(go.encryptNs)} | ${num(ts.decryptNs)} | ` +
+        `${num(go.decryptNs)} | ${ratio(rt(ts), rt(go))} |`,
+    );
+  }
+  return out;
+}
+
+function simSection(j: Json): string[] {
+  const rows = rowsOf(j, 'rows');
+  if (rows.length === 0) return genericSection(j);
+  const out = [
+    'Deterministic simulator (no Go counterpart: memberlist has no simulator).',
+    '',
+    '| nodes | completed | join storm (virtual s) | wall s per simulated minute | heap KB/node | heap B/member entry |',
+    '|---:|---|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    out.push(
+      `| ${num(r.nodes)} | ${r.completed === true ? 'yes' : `no (${str(r.stoppedBecause, '?')})`} | ${num(r.joinStormVirtualS, 1)} | ` +
+        `${num(r.wallSecondsPerSimulatedMinute, 2)} | ${num(r.heapKbPerNode)} | ${num(r.heapBytesPerMemberEntry)} |`,
+    );
+  }
+  return out;
+}
+
+function genericSection(j: Json): string[] {
+  const scalars = Object.entries(j).filter(([, v]) => typeof v !== 'object');
+  return [
+    `Unrecognised format; top-level fields: ${scalars.map(([k, v]) => `${k}=${String(v)}`).join(', ') || Object.keys(j).join(', ')}.`,
+  ];
+}
+
+const RENDERERS: Record<string, (j: Json) => string[]> = {
+  'wire.json': wireSection,
+  'transport.json': transportSection,
+  'keyring.json': keyringSection,
+  'sim.json': simSection,
+};
+
+/** The micro-benchmark part of BENCHMARKS.md, from the data each outcome captured (or the file, for old runs). */
+export function microMarkdown(outcomes: readonly MicroOutcome[], resultsDir: string): string[] {
+  const out: string[] = [];
+  for (const o of outcomes) {
+    out.push(`### ${o.pkg}`, '');
+    if (!o.ok) {
+      out.push(`**Not measured in this run**: ${o.note ?? 'failed'}.`, '');
+      continue;
+    }
+    let j: Json | undefined = typeof o.data === 'object' && o.data !== null ? (o.data as Json) : undefined;
+    const path = join(resultsDir, o.file);
+    if (j === undefined && existsSync(path)) {
+      try {
+        j = JSON.parse(readFileSync(path, 'utf8')) as Json;
+      } catch {
+        j = undefined;
+      }
+    }
+    if (j === undefined) {
+      out.push(`No readable bench-results/${o.file}.`, '');
+      continue;
+    }
+    out.push(...(RENDERERS[o.file] ?? genericSection)(j), '', `(${o.seconds} s; full data in bench-results/cluster.json and bench-results/${o.file})`, '');
+  }
+  return out;
+}

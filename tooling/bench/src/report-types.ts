@@ -1,0 +1,65 @@
+/**
+ * The JSON report of one cluster benchmark run (N nodes, one preset, one implementation). The Go harness
+ * (tooling/bench/go) prints exactly this shape; the TS harness (src/ts-harness.ts) prints it too, so the
+ * two can be compared field by field.
+ */
+
+/** Milliseconds of one measurement over its repetitions; `medianMs` is null when every run timed out. */
+export interface Timing {
+  runsMs: number[];
+  medianMs: number | null;
+  timedOut: number;
+}
+
+/** Idle cost over one window on a converged cluster. */
+export interface IdleReport {
+  windowSeconds: number;
+  cpuMsPerNodePerSecond: number;
+  udpPacketsPerNodePerSecond: number;
+  udpBytesPerNodePerSecond: number;
+  tcpBytesPerNodePerSecond: number;
+  bytesPerNodePerSecond: number;
+  heapBytesPerNode: number;
+  heapBaselineBytes: number;
+  totals: { udpPackets: number; udpBytes: number; tcpBytes: number; tcpDials: number };
+}
+
+/** What happened in one false-positive window. */
+export interface FpWindow {
+  accusations: number;
+  falseAccusations: number;
+  accusationsBySlow: number;
+  accusationsOfSlow: number;
+  refutations: number;
+  healthyDeclaredDead: string[];
+  healthyDeaths: number;
+  slowDeclaredDeadBy: number;
+  slowHealthScore?: number;
+}
+
+/** The false-positive scenario: a healthy window, then one with a slowed node. */
+export interface FpReport {
+  windowSeconds: number;
+  slowNode: string;
+  slowDelay: string;
+  healthy: FpWindow;
+  slowed: FpWindow;
+  /** TS only: a second slowed window with the Go harness's fault model (inbound traffic delayed). */
+  slowedInboundDelay?: FpWindow;
+}
+
+/** One implementation's report for one (N, preset). */
+export interface ClusterReport {
+  implementation: string;
+  n: number;
+  preset: string;
+  reps: number;
+  join?: { convergence: Timing };
+  crash?: { model: string; firstSuspect: Timing; allDead: Timing };
+  leave?: { allLeft: Timing };
+  idle?: IdleReport;
+  fp?: FpReport;
+  errors?: string[];
+  wallSeconds: number;
+  [key: string]: unknown;
+}
