@@ -1,2 +1,10 @@
-/** Placeholder until the package lands. */
-export const PACKAGE_NAME = '@gossip/sim';
+/**
+ * `@gossip/sim`: a deterministic simulator for gossip clusters. Real `@gossip/core` nodes run on an in-memory
+ * network under a virtual clock, with every random choice drawn from one seed, so a test of your delegate can
+ * crash, partition, slow down and restart nodes, watch minutes of cluster time in seconds, and replay any run.
+ */
+export { Simulation, type JoinAllOptions, type SimulationOptions, type WaitOptions } from './simulation.js';
+export { simulatedAddress, type NodeOverrides, type NodeStatus, type SimNode } from './node-process.js';
+export { TraceRecorder, type TraceEvent, type TraceQuery } from './trace.js';
+export { LIFEGUARD_OFF, detectionBounds, presetTunables, type DetectionBounds, type PresetName } from './presets.js';
+export { SimulationError, type SimulationErrorCode } from './errors.js';

@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 
@@ -76,7 +76,9 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     await ts.memberlist.join([go!.address]);
     await waitGoAlive([go!], [go!.name, ts.name], 5_000);
     await expect(ts.memberlist.ping(go!.name)).resolves.toBeGreaterThanOrEqual(0);
-    await expect(go!.ping(ts.name)).resolves.toBeGreaterThanOrEqual(0);
+    // memberlist v0.2.2 stamps the send time after the write returns, so a loopback reply can appear a few
+    // microseconds "early": any finite value above -1 ms is a correct round trip.
+    await expect(go!.ping(ts.name)).resolves.toBeGreaterThan(-1);
   });
 
   it('given ack payloads on both sides (PingDelegate), when probes complete, then each side gets the other\'s payload and an RTT', async () => {
@@ -97,7 +99,7 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     const fromGo = await go!.waitForEvent((e) => e.type === 'pingComplete' && e.node === ts.name, 5_000);
     if (fromGo.type !== 'pingComplete') throw new Error('unreachable');
     expect(text(fromGo.payload)).toBe('ts-coords');
-    expect(fromGo.rttMs).toBeGreaterThanOrEqual(0);
+    expect(fromGo.rttMs).toBeGreaterThan(-1); // Go stamps the send time after the write (see above)
     await eventually('a TS probe of the Go node completes', 5_000, () => completions.some((c) => c.name === go!.name));
     expect(completions.find((c) => c.name === go!.name)).toMatchObject({ payload: 'go-coords' });
   });

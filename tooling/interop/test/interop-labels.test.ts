@@ -16,7 +16,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  // v0.2.2 logs the labelled packets it cannot read; that rejection is what the label test expects.
+  expect(await teardown.run({ allowGoLog: [/Received invalid msgType \(244\)/] }), 'wire errors').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 

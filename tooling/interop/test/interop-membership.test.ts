@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, GoPeer, liveGoProcessCount } from '../src/index.js';
-import { Teardown, TsPeer, bytes, eventually, startGoPeers, waitGoAlive } from './interop-support.js';
+import { GO_PEER_DIR, liveGoProcessCount } from '../src/index.js';
+import { NO_OVERRIDES, Teardown, TsPeer, bytes, eventually, startGoPeer, startGoPeers, waitGoAlive } from './interop-support.js';
 
 const teardown = new Teardown();
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 
@@ -148,7 +148,8 @@ describe('membership between TS and Go memberlist v0.2.2 nodes', () => {
   });
 
   it('given memberlist\'s default LAN timings on both sides (no overrides), then a TS node and a Go node join, talk and part', async () => {
-    const go = await GoPeer.start({ name: 'lan-go', bindAddr: '127.0.0.1' });
+    // No GO_FAST: memberlist's DefaultLANConfig as is.
+    const go = await startGoPeer({ name: 'lan-go', preset: 'lan', ...NO_OVERRIDES });
     const ts = await TsPeer.start({ name: 'lan-ts', bind: '127.0.0.1:0' }, teardown, { timings: 'preset' });
     expect(ts.memberlist.protocolVersion()).toBe(2);
 
@@ -160,5 +161,32 @@ describe('membership between TS and Go memberlist v0.2.2 nodes', () => {
 
     await ts.memberlist.leave(5_000);
     await go.waitForState('lan-ts', 'left', 5_000);
+  });
+
+  it('given seeds that are a host name, a dead address and a live Go node, when a TS node joins, then the reachable ones count and the dead one is skipped', async () => {
+    const [g0, g1] = await startGoPeers(2, 'seeds');
+    await g1!.join([g0!.address]);
+    const ts = await TsPeer.start({ name: 'seeds-ts' }, teardown);
+    const dead = await TsPeer.start({ name: 'seeds-dead' }, teardown);
+    const deadAddress = dead.address;
+    await dead.shutdown();
+
+    const joined = await ts.memberlist.join([`localhost:${g0!.port}`, deadAddress, g1!.address]);
+
+    expect(joined).toBe(2);
+    await ts.waitForAlive(['seeds-0', 'seeds-1', 'seeds-ts'], 5_000);
+  });
+
+  it('given a Go seed that answers too slowly, when the join is aborted through its signal, then it rejects promptly with ERR_ABORTED', async () => {
+    const [go] = await startGoPeers(1, 'abort');
+    await go!.setSlow(true, { minMs: 3_000, maxMs: 3_000 });
+    const ts = await TsPeer.start({ name: 'abort-ts', tcpTimeoutMs: 10_000 }, teardown);
+
+    const started = Date.now();
+    await expect(ts.memberlist.join([go!.address], { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+      code: 'ERR_ABORTED',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(ts.memberNames()).toEqual(['abort-ts']);
   });
 });

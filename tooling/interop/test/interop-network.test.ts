@@ -25,7 +25,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 
@@ -80,6 +80,7 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
     const gos = await startGoPeers(2, 'tcpping', { suspicionMult: 6, pushPullIntervalMs: 60_000 });
     await gos[1]!.join([gos[0]!.address]);
     const transport = new UdpBlackholeTransport();
+    const tcpRescues: string[] = [];
     const ts = await Memberlist.create({
       name: 'tcpping-ts',
       transport,
@@ -87,9 +88,17 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
       random: systemRandom,
       ...TIMINGS,
       suspicionMult: 6,
+      logger: {
+        debug: () => {},
+        info: () => {},
+        warn: (fields, msg) => {
+          if (msg.startsWith('was able to connect over TCP')) tcpRescues.push(String(fields.peer));
+        },
+        error: () => {},
+      },
     });
-    const tsEvents: string[] = [];
-    for (const type of ['suspect', 'leave'] as const) ts.on(type, (e) => tsEvents.push(`${type} ${e.member.name}`));
+    const tsLeaves: string[] = [];
+    ts.on('leave', (e) => tsLeaves.push(`${e.member.name} ${e.member.state}`));
     try {
       await ts.join([gos[0]!.address]);
       const names = [...gos.map((g) => g.name), 'tcpping-ts'];
@@ -98,19 +107,28 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
       const dialsBefore = await Promise.all(gos.map(async (g) => (await g.stats()).tcpDials));
 
       transport.blocked = true;
-      await sleep(3_000); // ~15 probe rounds, 6 suspicion timeouts' worth at the minimum
+      await sleep(3_000); // ~10 probe rounds, more than 1.6 suspicion timeouts at the minimum
       const stillAlive = await Promise.all(gos.map(async (g) => (await g.members()).find((m) => m.name === 'tcpping-ts')?.state));
       const dialsAfter = await Promise.all(gos.map(async (g) => (await g.stats()).tcpDials));
       transport.blocked = false;
 
       expect(transport.dropped).toBeGreaterThan(10);
-      expect(stillAlive).toEqual(['alive', 'alive']);
+      // Still members after 3 s (a suspicion times out in 1.8 s here): at worst briefly suspected and refuted.
+      expect(stillAlive.map((state) => state === 'alive' || state === 'suspect')).toEqual([true, true]);
       // The Go nodes reached the TS node over TCP fallback pings, several times each.
-      dialsAfter.forEach((after, i) => expect(after - dialsBefore[i]!).toBeGreaterThan(3));
-      expect(ts.members().map((m) => `${m.name}:${m.state}`).sort()).toEqual(names.map((n) => `${n}:alive`).sort());
-      expect(tsEvents).toEqual([]);
+      dialsAfter.forEach((after, i) => expect(after - dialsBefore[i]!).toBeGreaterThanOrEqual(2));
+      // ...and memberlist itself says that only the TCP probe got through.
+      for (const g of gos) expect(g.stderr()).toContain('Was able to connect to tcpping-ts but other probes failed');
+      // The TS node's own probes of the Go nodes were rescued by TCP pings too, so it declared nobody dead. (A
+      // transient suspicion between the Go nodes on this busy machine may be seen, and its refutation reaches the
+      // blackholed node only by push/pull; none may end in death.)
+      expect(new Set(tcpRescues)).toEqual(new Set(gos.map((g) => g.name)));
+      expect(tsLeaves).toEqual([]);
       for (const g of gos) expect(g.events.all().filter((e) => e.type === 'leave')).toEqual([]);
       await waitGoAlive(gos, names, 5_000);
+      await eventually('TS sees everyone alive once UDP flows again', 5_000, () =>
+        ts.members().every((m) => m.state === 'alive') && ts.numMembers() === 3,
+      );
     } finally {
       await ts.shutdown();
     }

@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, GoPeer, liveGoProcessCount } from '../src/index.js';
-import { GO_FAST, Teardown, TsPeer, eventually, startGoPeers, waitGoAlive } from './interop-support.js';
+import { GO_PEER_DIR, liveGoProcessCount } from '../src/index.js';
+import { Teardown, TsPeer, eventually, sleep, startGoPeer, startGoPeers, waitGoAlive } from './interop-support.js';
 
 const teardown = new Teardown();
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 
@@ -73,7 +73,7 @@ describe('restarting a node with the same name and address in a mixed cluster', 
     await go!.kill();
     const dead = await a.waitForState(go!.name, 'dead', 10_000);
 
-    const again = await GoPeer.start({ ...GO_FAST, name: go!.name, bindPort: port });
+    const again = await startGoPeer({ name: go!.name, bindPort: port });
     await again.join([b.address]);
 
     for (const ts of [a, b]) {
@@ -82,5 +82,88 @@ describe('restarting a node with the same name and address in a mixed cluster', 
       expect(ts.events.some((e) => e.type === 'join' && e.member.name === go!.name && e.member.incarnation === back.incarnation)).toBe(true);
     }
     await waitGoAlive([again], names, 5_000);
+  });
+
+  it.each([
+    { how: 'left gracefully', reclaimMs: 0 },
+    { how: 'was declared dead (deadNodeReclaimTimeMs 300)', reclaimMs: 300 },
+  ])('given a Go node that $how, when a new Go node takes its name from another address, then the TS and Go nodes accept the new address', async ({ how, reclaimMs }) => {
+    const prefix = reclaimMs === 0 ? 'moveleft' : 'movedead';
+    const options = { deadNodeReclaimTimeMs: reclaimMs };
+    const [keeper, pod] = await startGoPeers(2, prefix, options);
+    const ts = await TsPeer.start({ name: `${prefix}-ts`, ...options }, teardown);
+    await pod!.join([keeper!.address]);
+    await ts.memberlist.join([keeper!.address]);
+    const names = [keeper!.name, pod!.name, ts.name];
+    await ts.waitForAlive(names, 5_000);
+    const oldPort = pod!.port;
+
+    if (how.startsWith('left')) {
+      await pod!.leave(2_000);
+      await pod!.stop();
+      await ts.waitForState(pod!.name, 'left', 5_000);
+    } else {
+      await pod!.kill();
+      await ts.waitForState(pod!.name, 'dead', 10_000);
+      await keeper!.waitForState(pod!.name, 'dead', 10_000);
+      await sleep(reclaimMs + 100);
+    }
+
+    const moved = await startGoPeer({ ...options, name: pod!.name }); // a new port
+    expect(moved.port).not.toBe(oldPort);
+    await moved.join([ts.address]);
+
+    const seen = await eventually('TS sees the name at its new address', 8_000, () => {
+      const m = ts.member(pod!.name);
+      return m?.state === 'alive' && m.port === moved.port ? m : undefined;
+    });
+    expect(seen.addr).toBe('127.0.0.1');
+    await eventually('the other Go node sees the name at its new address', 8_000, async () => {
+      const view = (await keeper!.members()).find((m) => m.name === pod!.name);
+      return view?.state === 'alive' && view.port === moved.port;
+    });
+    await waitGoAlive([moved, keeper!], names, 5_000);
+  });
+
+  it('given a TS node that was declared dead, when a new TS node takes its name from another address, then the Go nodes accept the new address (deadNodeReclaimTimeMs 300)', async () => {
+    const options = { deadNodeReclaimTimeMs: 300 };
+    const gos = await startGoPeers(2, 'tsmove', options);
+    await gos[1]!.join([gos[0]!.address]);
+    const pod = await TsPeer.start({ name: 'tsmove-pod', ...options }, teardown);
+    await pod.memberlist.join([gos[0]!.address]);
+    const names = [...gos.map((g) => g.name), 'tsmove-pod'];
+    await waitGoAlive(gos, names, 5_000);
+    const oldPort = pod.memberlist.localNode().port;
+
+    await pod.shutdown();
+    for (const g of gos) await g.waitForState('tsmove-pod', 'dead', 10_000);
+    await sleep(400);
+    const moved = await TsPeer.start({ name: 'tsmove-pod', ...options }, teardown);
+    expect(moved.memberlist.localNode().port).not.toBe(oldPort);
+    await moved.memberlist.join([gos[1]!.address]);
+
+    for (const g of gos) {
+      await eventually(`${g.name} sees tsmove-pod at its new address`, 8_000, async () => {
+        const view = (await g.members()).find((m) => m.name === 'tsmove-pod');
+        return view?.state === 'alive' && view.port === moved.memberlist.localNode().port;
+      });
+    }
+    await moved.waitForAlive(names, 5_000);
+  });
+
+  it('given a TS node with periodic rejoin whose only peer crashed, when a fresh Go node comes back on the seed address, then the TS node rejoins by itself', async () => {
+    const [go] = await startGoPeers(1, 'rejoin');
+    const seed = go!.address;
+    const ts = await TsPeer.start({ name: 'rejoin-ts', rejoin: { intervalMs: 300 } }, teardown);
+    await ts.memberlist.join([seed]);
+    await ts.waitForAlive(['rejoin-0', 'rejoin-ts'], 5_000);
+
+    await go!.kill();
+    await ts.waitForState('rejoin-0', 'dead', 10_000); // alone now: nobody to gossip or push/pull with
+    const fresh = await startGoPeer({ name: 'rejoin-0', bindPort: go!.port }); // knows nothing of the TS node
+
+    await waitGoAlive([fresh], ['rejoin-0', 'rejoin-ts'], 8_000);
+    await ts.waitForAlive(['rejoin-0', 'rejoin-ts'], 5_000);
+    expect(ts.logs.some((l) => l.level === 'info' && /rejoin/i.test(l.msg) && l.fields.joined === 1)).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 

@@ -4,6 +4,7 @@
  * every TS node and Go process even when a test fails.
  */
 import {
+  type Logger,
   type Member,
   type MemberEvent,
   type Memberlist,
@@ -15,8 +16,10 @@ import {
 import { GoPeer, type GoPeerStartOptions, killAllGoProcesses } from '../src/index.js';
 
 /**
- * Timings shared by both sides: memberlist's Local preset with probes every 200 ms (timeout 150 ms), gossip
- * every 50 ms and push/pull every second, so detection and convergence take about a second on loopback. The
+ * Timings shared by both sides: memberlist's Local preset with probes every 300 ms (timeout 150 ms: like LAN's
+ * 1 s / 500 ms, half the period is left for indirect acks and the TCP fallback ping, which share the probe's
+ * deadline — with 200 / 150 ms that 50 ms window was overrun on this busy machine), gossip every 50 ms and
+ * push/pull every second, so detection and convergence take one to two seconds on loopback. The
  * retransmit multiplier is LAN's 4, not Local's 2: with 2, a 4-node cluster sends each broadcast twice, so a node
  * misses a leave about 4% of the time and, its own suspicion timing out first, records the leaver as dead instead
  * of left (memberlist ignores a leave about a node it already holds dead) — correct protocol behaviour, but a
@@ -24,7 +27,7 @@ import { GoPeer, type GoPeerStartOptions, killAllGoProcesses } from '../src/inde
  */
 export const TIMINGS = {
   retransmitMult: 4,
-  probeIntervalMs: 200,
+  probeIntervalMs: 300,
   probeTimeoutMs: 150,
   gossipIntervalMs: 50,
   pushPullIntervalMs: 1_000,
@@ -33,8 +36,25 @@ export const TIMINGS = {
   suspicionMult: 4,
 } as const;
 
+/** Spread after {@link GO_FAST} (or into TS options) to drop the shortened timings and keep the preset's own. */
+export const NO_OVERRIDES: { readonly [K in keyof typeof TIMINGS]: undefined } = {
+  retransmitMult: undefined,
+  probeIntervalMs: undefined,
+  probeTimeoutMs: undefined,
+  gossipIntervalMs: undefined,
+  pushPullIntervalMs: undefined,
+  tcpTimeoutMs: undefined,
+  gossipToTheDeadTimeMs: undefined,
+  suspicionMult: undefined,
+};
+
 /** Go peer options with {@link TIMINGS}. */
-export const GO_FAST: Omit<GoPeerStartOptions, 'name'> = { preset: 'local', bindAddr: '127.0.0.1', ...TIMINGS };
+export const GO_FAST: Omit<GoPeerStartOptions, 'name'> = {
+  preset: 'local',
+  bindAddr: '127.0.0.1',
+  stderrLines: 50_000, // keep the whole log: teardown scans it for wire errors
+  ...TIMINGS,
+};
 
 /** TS node options with {@link TIMINGS}, bound to a free loopback port. */
 export const TS_FAST: NodeOptions = { preset: 'local', bind: '127.0.0.1:0', ...TIMINGS };
@@ -92,6 +112,15 @@ export class TsPeer {
   readonly mergedStates: { data: Uint8Array; join: boolean }[] = [];
   /** Every membership event. */
   readonly events: MemberEvent[] = [];
+  /** Info, warnings and errors the node logged (core and transport), for diagnosis and "nothing was dropped" checks. */
+  readonly logs: { level: 'info' | 'warn' | 'error'; msg: string; fields: Record<string, unknown> }[] = [];
+  /** The logger given to the node: keeps info, warnings and errors, drops debug lines. */
+  readonly logger: Logger = {
+    debug: () => {},
+    info: (fields, msg) => void this.logs.push({ level: 'info', msg, fields }),
+    warn: (fields, msg) => void this.logs.push({ level: 'warn', msg, fields }),
+    error: (fields, msg) => void this.logs.push({ level: 'error', msg, fields }),
+  };
   /** Metadata returned to core by `nodeMeta`. */
   meta: Uint8Array;
   /** Returned by `localState`. */
@@ -117,6 +146,7 @@ export class TsPeer {
     const peer = new TsPeer(options);
     peer.node = await createNode({
       ...(timings === 'fast' ? TS_FAST : {}),
+      logger: peer.logger,
       ...nodeOptions,
       delegate: {
         nodeMeta: () => peer.meta,
@@ -199,10 +229,47 @@ export class TsPeer {
       .join(', ');
   }
 
+  /** The node's name, even after shutdown. */
+  nameOrUnknown(): string {
+    try {
+      return this.name;
+    } catch {
+      return '?';
+    }
+  }
+
   /** Crash-like stop: no leave message, sockets closed. */
   async shutdown(): Promise<void> {
     await this.node.shutdown();
   }
+}
+
+/** Go peers started through this module since the last teardown (their logs are scanned for wire errors). */
+const startedGoPeers = new Set<GoPeer>();
+
+/**
+ * memberlist v0.2.2 log lines that mean it could not take bytes a peer sent (decoding, decompression, CRC,
+ * truncated compounds, unknown types, refused alives) or crashed. Between correct implementations there are none.
+ */
+const GO_WIRE_ERRORS = [
+  /Failed to decode/,
+  /Failed to decompress/,
+  /Compound request had \d+ truncated/,
+  /Got invalid checksum/,
+  /[Mm]sg type \(\d+\) not supported/,
+  /Message type \(\d+\) not supported/,
+  /Received invalid msgType/,
+  /Failed to receive user message/,
+  /handler queue full/,
+  /ignoring alive message/,
+  /Ignoring an alive message/,
+  /Refuting an alive message/,
+  /panic:/,
+];
+
+/** What a test expects to see in Go logs despite {@link GO_WIRE_ERRORS} (e.g. labelled packets to v0.2.2). */
+export interface TeardownOptions {
+  allowGoLog?: readonly RegExp[];
 }
 
 /** Tracks TS nodes so `afterEach` stops them all, then SIGKILLs every Go process. */
@@ -213,16 +280,52 @@ export class Teardown {
     this.peers.add(peer);
   }
 
-  /** Shuts down every TS node (bounded) and kills every Go process. */
-  async run(): Promise<void> {
+  /**
+   * Shuts down every TS node (bounded) and kills every Go process. Returns the wire errors either side logged:
+   * input the TS nodes dropped as undecodable (malformed, truncated, bad CRC, bad LZW...) and memberlist log lines
+   * matching {@link GO_WIRE_ERRORS}. Between correct implementations there are none, so tests assert the list is
+   * empty — a wire incompatibility is caught even when the protocol recovers from it.
+   */
+  async run(options: TeardownOptions = {}): Promise<string[]> {
     const peers = [...this.peers];
     this.peers.clear();
+    const goPeers = [...startedGoPeers];
+    startedGoPeers.clear();
+    if (process.env.GOSSIP_TS_LOG === '1') {
+      for (const p of peers) for (const l of p.logs) console.log(`[${p.nameOrUnknown()}] ${l.level} ${l.msg} ${JSON.stringify(l.fields)}`);
+    }
     await Promise.all(
       peers.map((peer) => Promise.race([peer.shutdown().catch(() => undefined), sleep(5_000)])),
     );
     await killAllGoProcesses();
+    const allowed = options.allowGoLog ?? [];
+    const goErrors = goPeers.flatMap((g) =>
+      g
+        .stderr()
+        .split('\n')
+        .filter((line) => GO_WIRE_ERRORS.some((re) => re.test(line)) && !allowed.some((re) => re.test(line)))
+        .map((line) => `${g.name}: ${line.trim()}`),
+    );
+    const tsErrors = peers.flatMap((p) =>
+      p.logs
+        .filter((l) => typeof l.fields.code === 'string' && DECODE_FAILURES.has(l.fields.code))
+        .map((l) => `${p.nameOrUnknown()}: ${l.msg} (${String(l.fields.code)} from ${String(l.fields.from)})`),
+    );
+    return [...tsErrors, ...goErrors];
   }
 }
+
+/** Drop codes that mean bytes from a peer could not be decoded (as opposed to labels, keys or limits by design). */
+const DECODE_FAILURES = new Set([
+  'ERR_TRUNCATED',
+  'ERR_MALFORMED',
+  'ERR_UNKNOWN_TYPE',
+  'ERR_CRC_MISMATCH',
+  'ERR_LZW',
+  'ERR_UNKNOWN_ALGO',
+  'ERR_EMPTY',
+  'ERR_UNEXPECTED_MESSAGE',
+]);
 
 /** Starts `count` Go peers named `${prefix}-i` with {@link GO_FAST} timings plus `options`. */
 export async function startGoPeers(
@@ -231,8 +334,15 @@ export async function startGoPeers(
   options: Partial<GoPeerStartOptions> = {},
 ): Promise<GoPeer[]> {
   const peers: GoPeer[] = [];
-  for (let i = 0; i < count; i++) peers.push(await GoPeer.start({ ...GO_FAST, ...options, name: `${prefix}-${i}` }));
+  for (let i = 0; i < count; i++) peers.push(await startGoPeer({ ...options, name: `${prefix}-${i}` }));
   return peers;
+}
+
+/** Starts one Go peer with {@link GO_FAST} timings plus `options` (registered for the teardown's log scan). */
+export async function startGoPeer(options: Partial<GoPeerStartOptions> & { name: string }): Promise<GoPeer> {
+  const peer = await GoPeer.start({ ...GO_FAST, ...options });
+  startedGoPeers.add(peer);
+  return peer;
 }
 
 /** Waits until every Go peer sees exactly `names` alive. */

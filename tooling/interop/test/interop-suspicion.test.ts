@@ -2,7 +2,7 @@
  * Suspicion and refutation across implementations (SWIM's suspicion mechanism, memberlist's `refute`): a Go
  * memberlist v0.2.2 node that falls behind is suspected by the TS nodes and refutes with a higher incarnation,
  * and a TS node whose event loop stalls (the classic Node.js cause of false positives) is suspected by the Go
- * nodes and refutes once it runs again. Suspicion timeouts are raised (multiplier 15, at least 3 s) so the
+ * nodes and refutes once it runs again. Suspicion timeouts are raised (multiplier 15, at least 4.5 s) so the
  * refutation, not the timeout, decides the outcome.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  await teardown.run();
+  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
   expect(liveGoProcessCount()).toBe(0);
 });
 
@@ -66,7 +66,7 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     await Promise.all([ts.waitForAlive(names, 5_000), waitGoAlive(gos, names, 5_000)]);
     const before = ts.memberlist.localNode().incarnation;
 
-    // 1.5 s without answering: the Go nodes probe it (every 200 ms, 150 ms timeout), fail directly and
+    // 1.5 s without answering: the Go nodes probe it (every 300 ms, 150 ms timeout), fail directly and
     // indirectly, and gossip a suspicion, which waits in the socket buffer until the loop runs again.
     stallEventLoop(1_500);
 
@@ -83,5 +83,57 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     }
     await waitGoAlive(gos, names, 5_000);
     await ts.waitForAlive(names, 5_000);
+  });
+
+  it('given a Go node probing a crashed node through two TS relays, then the relays answer with nacks and the prober\'s health score stays 0 (Lifeguard)', async () => {
+    // indirectChecks 2: both TS nodes relay every failed probe. Without their nacks the Go prober would blame
+    // itself (health score + 2 per failed probe, memberlist's awareness delta for missing nacks). A relay nacks
+    // one probe timeout after the request, which itself leaves one probe timeout after the ping, and the prober
+    // counts nacks at the probe interval: so the timeout must stay well under half the interval (memberlist's
+    // own LAN 1 s / 500 ms sits exactly on the edge, where nacks race the deadline).
+    const quick = { probeIntervalMs: 400, probeTimeoutMs: 100 }; // nacks due ~200 ms after the ping, deadline 400 ms
+    const [prober, victim] = await startGoPeers(2, 'nack', { indirectChecks: 2, ...quick });
+    const relays = [
+      await TsPeer.start({ name: 'nack-a', ...quick }, teardown),
+      await TsPeer.start({ name: 'nack-b', ...quick }, teardown),
+    ];
+    await victim!.join([prober!.address]);
+    for (const r of relays) await r.memberlist.join([prober!.address]);
+    const names = ['nack-0', 'nack-1', 'nack-a', 'nack-b'];
+    await waitGoAlive([prober!], names, 5_000);
+    await eventually('the prober is healthy', 5_000, async () => (await prober!.healthScore()) === 0);
+
+    await victim!.kill();
+    let worst = 0;
+    await eventually('the prober declares the victim dead', 10_000, async () => {
+      worst = Math.max(worst, await prober!.healthScore());
+      return (await prober!.nodes()).find((n) => n.name === 'nack-1')?.state === 'dead';
+    });
+
+    expect(worst).toBe(0);
+    expect(await prober!.healthScore()).toBe(0);
+  });
+
+  it('given a TS node probing a crashed node through two Go relays, then the relays answer with nacks and the prober\'s health score stays 0 (Lifeguard)', async () => {
+    const quick = { probeIntervalMs: 400, probeTimeoutMs: 100 }; // see above: nacks must beat the probe deadline
+    const relays = await startGoPeers(2, 'tnack', quick);
+    const prober = await TsPeer.start({ name: 'tnack-prober', indirectChecks: 2, ...quick }, teardown);
+    const victim = await TsPeer.start({ name: 'tnack-victim', ...quick }, teardown);
+    await relays[1]!.join([relays[0]!.address]);
+    await prober.memberlist.join([relays[0]!.address]);
+    await victim.memberlist.join([relays[1]!.address]);
+    await prober.waitForAlive(['tnack-0', 'tnack-1', 'tnack-prober', 'tnack-victim'], 5_000);
+    await eventually('the prober is healthy', 5_000, () => prober.memberlist.healthScore() === 0);
+
+    let worst = 0;
+    const watch = setInterval(() => (worst = Math.max(worst, prober.memberlist.healthScore())), 10);
+    try {
+      await victim.shutdown();
+      await prober.waitForState('tnack-victim', 'dead', 10_000);
+    } finally {
+      clearInterval(watch);
+    }
+
+    expect(worst).toBe(0);
   });
 });
