@@ -90,6 +90,11 @@ export class TransmitLimitedQueue {
   numNodes: () => number;
   /** `RetransmitMult`; may be changed at any time. */
   retransmitMult: number;
+  /**
+   * Called after every {@link TransmitLimitedQueue.queueBroadcast}; the engine uses it to wake its gossip timer,
+   * which sleeps while there is nothing to send.
+   */
+  onQueued: (() => void) | undefined;
   private readonly ordered = new OrderedEntries();
   private readonly byName = new Map<string, Entry>();
   private readonly plain = new Set<Entry>();
@@ -127,6 +132,7 @@ export class TransmitLimitedQueue {
     this.ordered.insert(entry);
     if (name !== undefined) this.byName.set(name, entry);
     else if (!isUniqueBroadcast(b)) this.plain.add(entry);
+    this.onQueued?.();
   }
 
   /**

@@ -26,6 +26,23 @@ describe('presets', () => {
     expect([c.tcpTimeoutMs, c.indirectChecks, c.retransmitMult, c.suspicionMult, c.pushPullIntervalMs]).toEqual([1000, 1, 2, 3, 15_000]);
     expect([c.probeTimeoutMs, c.gossipIntervalMs, c.gossipToTheDeadTimeMs, c.probeIntervalMs]).toEqual([200, 100, 15_000, 1000]);
   });
+
+  it('given each preset, then postJoinPushPullDelayMs is ten gossip intervals (our addition, not memberlist)', () => {
+    for (const c of [lanConfig(), wanConfig(), localConfig()]) expect(c.postJoinPushPullDelayMs).toBe(10 * c.gossipIntervalMs);
+  });
+
+  it('given a negative postJoinPushPullDelayMs, when resolved, then it fails with ERR_CONFIG; 0 (disabled) is accepted', () => {
+    const bad = (() => {
+      try {
+        resolveConfig({ name: 'a', ...runtime, postJoinPushPullDelayMs: -1 });
+        return undefined;
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(isMemberlistError(bad) && bad.code === 'ERR_CONFIG').toBe(true);
+    expect(resolveConfig({ name: 'a', ...runtime, postJoinPushPullDelayMs: 0 }).postJoinPushPullDelayMs).toBe(0);
+  });
 });
 
 describe('resolveConfig', () => {

@@ -42,6 +42,13 @@ export interface MemberlistTunables {
   gossipToTheDeadTimeMs: number;
   /** Base interval of push/pull anti-entropy, scaled with cluster size; 0 disables it (`PushPullInterval`). */
   pushPullIntervalMs: number;
+  /**
+   * After a successful `join()`, one extra push/pull with a random alive peer runs after a random delay in
+   * [d, 2d) where d is this value; 0 disables it. It repairs views left incomplete by a join storm (gossip of
+   * members that joined after us may miss us) in seconds instead of at the first periodic push/pull. Not in
+   * memberlist. Defaults: 10 gossip intervals (LAN 2000, WAN 5000, Local 1000).
+   */
+  postJoinPushPullDelayMs: number;
   /** Deadline of stream exchanges (push/pull, reliable messages) (`TCPTimeout`). */
   tcpTimeoutMs: number;
   /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
@@ -141,6 +148,7 @@ function commonDefaults(): MemberlistTunables {
     gossipNodes: 3,
     gossipToTheDeadTimeMs: 30_000,
     pushPullIntervalMs: 30_000,
+    postJoinPushPullDelayMs: 2000,
     tcpTimeoutMs: 10_000,
     deadNodeReclaimTimeMs: 0,
     enableCompression: true,
@@ -175,6 +183,7 @@ export function wanConfig(): MemberlistTunables {
     tcpTimeoutMs: 30_000,
     suspicionMult: 6,
     pushPullIntervalMs: 60_000,
+    postJoinPushPullDelayMs: 5000,
     probeTimeoutMs: 3000,
     probeIntervalMs: 5000,
     gossipNodes: 4,
@@ -192,6 +201,7 @@ export function localConfig(): MemberlistTunables {
     retransmitMult: 2,
     suspicionMult: 3,
     pushPullIntervalMs: 15_000,
+    postJoinPushPullDelayMs: 1000,
     probeTimeoutMs: 200,
     gossipIntervalMs: 100,
     gossipToTheDeadTimeMs: 15_000,
@@ -229,6 +239,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
     'gossipIntervalMs',
     'gossipToTheDeadTimeMs',
     'pushPullIntervalMs',
+    'postJoinPushPullDelayMs',
     'deadNodeReclaimTimeMs',
   ] as const) {
     check(Number.isFinite(resolved[key]) && resolved[key] >= 0, `${key} must be >= 0`);

@@ -178,7 +178,10 @@ export class Memberlist {
   async join(seeds: readonly string[], options: JoinOptions = {}): Promise<number> {
     this.assertRunning();
     this.rejoiner.lastSeeds = [...seeds];
-    return joinCluster(this.ctx, this.streams, seeds, options.signal);
+    const joined = await joinCluster(this.ctx, this.streams, seeds, options.signal);
+    // Members that join after us may miss us (and we them) once gossip drains: repair that in seconds.
+    this.gossiper.schedulePostJoinPushPull();
+    return joined;
   }
 
   /**

@@ -44,8 +44,10 @@ describe('periodic rejoin (opt-in)', () => {
 
   it('given rejoin configured, when the node is not alone, then it dials nobody beyond its regular traffic', async () => {
     cluster = new TestCluster('rejoin-not-alone');
-    const a = await cluster.add('a', { pushPullIntervalMs: 0, disableTcpPings: true });
-    const b = await cluster.add('b', { pushPullIntervalMs: 0, disableTcpPings: true, rejoin: { intervalMs: 1_000 } });
+    // No stream traffic of its own (periodic and post-join push/pull off, no TCP pings): any dial is a rejoin.
+    const quiet = { pushPullIntervalMs: 0, postJoinPushPullDelayMs: 0, disableTcpPings: true };
+    const a = await cluster.add('a', quiet);
+    const b = await cluster.add('b', { ...quiet, rejoin: { intervalMs: 1_000 } });
     await cluster.run(b.node.join([a.address]));
     const dials = b.metrics.counter(MetricNames.tcpConnect);
     await cluster.advance(30_000);

@@ -3,7 +3,7 @@
  * every cluster test is deterministic and runs in virtual time.
  */
 import { MemoryNetwork, VirtualClock, createSeededRandom } from '@gossip/transport';
-import type { Clock, SeededRandom, Transport } from '@gossip/transport';
+import type { Clock, NetworkEvent, SeededRandom, Transport } from '@gossip/transport';
 import { Memberlist, type MemberlistConfig, MemoryMetrics, localConfig, lanConfig } from '../src/index.js';
 
 export interface TestNode {
@@ -26,9 +26,14 @@ export class TestCluster {
   constructor(
     seed: string,
     readonly preset: 'lan' | 'local' = 'lan',
+    onEvent?: (event: NetworkEvent) => void,
   ) {
     this.random = createSeededRandom(seed);
-    this.network = new MemoryNetwork({ clock: this.clock, random: this.random.fork('network') });
+    this.network = new MemoryNetwork({
+      clock: this.clock,
+      random: this.random.fork('network'),
+      ...(onEvent === undefined ? {} : { onEvent }),
+    });
   }
 
   /** Address the next node will get (10.0.0.x:7946). */
