@@ -109,7 +109,7 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
       'First suspicion = the earliest local accusation by any node (the "suspect node has failed, no acks received" log line in both); ' +
       'all dead = until every survivor has a dead leave event for it.',
     '- **leave**: the next node leaves gracefully then shuts down; until every other node marks it left.',
-    '- **idle**: a fresh converged cluster, 2 s settle, then a window: process CPU (getrusage / `process.cpuUsage`) ÷ N, ' +
+    '- **idle**: a fresh converged cluster, 6 s settle, then a window: process CPU (getrusage / `process.cpuUsage`) ÷ N, ' +
       'UDP and TCP bytes sent counted in the wrapping transport, heap after a forced GC minus the heap before the cluster existed ÷ N ' +
       '(Go `HeapAlloc`, Node `heapUsed`). Periodic push/pull (every 30 s on LAN) may or may not fall in a 20 s window, in either implementation.',
     `- **false positives** (${fp === undefined ? 'not run' : `${fp.preset.toUpperCase()} N=${fp.n}, ${result.plan.fp.windowSeconds} s windows`}): ` +

@@ -39,6 +39,12 @@ export type Impl = 'go' | 'ts';
 // process about 5 ms of CPU per second, which would be charged to the TS nodes.
 const TS_HARNESS = fileURLToPath(new URL('../dist/ts-harness.js', import.meta.url));
 
+/**
+ * Extra settle time before the idle window, for both implementations alike: a TS node runs one push/pull
+ * 1-2 × postJoinPushPullDelayMs (LAN 2 s) after its join, and that one-off exchange is not idle cost.
+ */
+export const IDLE_WARMUP_SECONDS = 4;
+
 /** Runs the Go harness. */
 export async function runGo(o: ClusterRunOptions): Promise<ClusterReport> {
   const binary = await buildGoProgram(GO_BENCH_DIR, 'memberlist-bench');
@@ -47,6 +53,7 @@ export async function runGo(o: ClusterRunOptions): Promise<ClusterReport> {
     `-preset=${o.preset}`,
     `-scenario=${o.kind === 'fp' ? 'fp' : 'all'}`,
     `-idle-seconds=${o.kind === 'fp' ? 0 : o.idleSeconds}`,
+    `-idle-warmup=${IDLE_WARMUP_SECONDS}`,
     `-fp-seconds=${o.kind === 'fp' ? o.fpSeconds : 0}`,
     `-reps=${o.reps}`,
     `-timeout=${o.timeoutSeconds}s`,
@@ -73,6 +80,7 @@ export function runTs(o: ClusterRunOptions): Promise<ClusterReport> {
     `--preset=${o.preset}`,
     `--scenario=${scenario}`,
     `--idle-seconds=${o.idleSeconds}`,
+    `--idle-warmup=${IDLE_WARMUP_SECONDS}`,
     `--fp-seconds=${o.fpSeconds}`,
     `--fp-delay-seconds=${o.fpDelaySeconds ?? 0}`,
     `--reps=${o.reps}`,
