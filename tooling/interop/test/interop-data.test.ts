@@ -3,21 +3,11 @@
  * best-effort (UDP) and reliable (TCP) user messages, user broadcasts piggybacked on gossip, and push/pull user
  * state.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, type GoPeer, type GoPeerEvent, liveGoProcessCount } from '../src/index.js';
-import { Teardown, TsPeer, bytes, eventually, startGoPeers, text, waitGoAlive } from './interop-support.js';
+import { describe, expect, it } from 'vitest';
+import { type GoPeer, type GoPeerEvent } from '../src/index.js';
+import { TsPeer, bytes, eventually, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 const isMessage = (body: string) => (e: GoPeerEvent) => e.type === 'message' && text(e.data) === body;
 

@@ -2,21 +2,10 @@
  * Membership between TS nodes (the `gossip` package over real UDP/TCP) and real Go memberlist v0.2.2 nodes:
  * joining in both directions, convergence of a 3 + 3 cluster, crash detection and graceful leave both ways.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, liveGoProcessCount } from '../src/index.js';
-import { NO_OVERRIDES, Teardown, TsPeer, bytes, eventually, startGoPeer, startGoPeers, waitGoAlive } from './interop-support.js';
+import { describe, expect, it } from 'vitest';
+import { NO_OVERRIDES, TsPeer, bytes, eventually, startGoPeer, startGoPeers, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 describe('membership between TS and Go memberlist v0.2.2 nodes', () => {
   it('given a Go cluster of two, when a TS node joins it, then all three see each other alive', async () => {

@@ -3,8 +3,7 @@
  * UDP is blackholed while TCP still works, which memberlist keeps alive through the TCP fallback ping (probe
  * over a stream when UDP probes fail, spec §6.5) in both directions.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
+import { describe, expect, it } from 'vitest';
 import {
   type InboundPacket,
   Memberlist,
@@ -15,19 +14,10 @@ import {
   systemClock,
   systemRandom,
 } from 'gossip';
-import { GO_PEER_DIR, type GoPeerEvent, liveGoProcessCount } from '../src/index.js';
-import { TIMINGS, Teardown, TsPeer, bytes, eventually, sleep, startGoPeers, text, waitGoAlive } from './interop-support.js';
+import { type GoPeerEvent } from '../src/index.js';
+import { TIMINGS, TsPeer, bytes, eventually, sleep, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 const isMessage = (body: string) => (e: GoPeerEvent) => e.type === 'message' && text(e.data) === body;
 

@@ -3,21 +3,11 @@
  * either side, and a Go node speaking protocol version 1 (ports replaced by its own bind port, encryption
  * version 0 with PKCS#7 padding).
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, type GoPeerEvent, liveGoProcessCount } from '../src/index.js';
-import { Teardown, TsPeer, aesKey, bytes, eventually, startGoPeers, text, waitGoAlive } from './interop-support.js';
+import { describe, expect, it } from 'vitest';
+import { type GoPeerEvent } from '../src/index.js';
+import { TsPeer, aesKey, bytes, eventually, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 const isMessage = (body: string) => (e: GoPeerEvent) => e.type === 'message' && text(e.data) === body;
 

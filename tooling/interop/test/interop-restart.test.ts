@@ -3,21 +3,10 @@
  * over its stale incarnation quickly, whether the cluster still thinks it alive or already declared it dead, with
  * TS nodes and Go memberlist v0.2.2 nodes on either side.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, liveGoProcessCount } from '../src/index.js';
-import { Teardown, TsPeer, eventually, sleep, startGoPeer, startGoPeers, waitGoAlive } from './interop-support.js';
+import { describe, expect, it } from 'vitest';
+import { TsPeer, eventually, sleep, startGoPeer, startGoPeers, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 describe('restarting a node with the same name and address in a mixed cluster', () => {
   it.each([

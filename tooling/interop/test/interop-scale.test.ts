@@ -3,21 +3,10 @@
  * on both sides with no false positive among the survivors, and a burst of user broadcasts larger than a
  * v0.2.2 node can take in one compound (it mis-parses 128 parts or more), delivered completely.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
-import { GO_PEER_DIR, liveGoProcessCount } from '../src/index.js';
-import { Teardown, TsPeer, bytes, eventually, leaveEvents, startGoPeers, text, waitGoAlive } from './interop-support.js';
+import { describe, expect, it } from 'vitest';
+import { TsPeer, bytes, eventually, leaveEvents, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 describe('a 12-node mixed cluster', () => {
   it('given 4 Go and 8 TS nodes, when one of each crashes and one of each leaves, then every survivor agrees and nobody else is lost', async () => {

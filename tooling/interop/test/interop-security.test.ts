@@ -3,12 +3,10 @@
  * rotation across a live mixed cluster, and memberlist's three-step migration of a live cluster from plaintext
  * to encryption with the GossipVerifyIncoming / GossipVerifyOutgoing switches.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoProgram } from '@gossip/gotools';
+import { describe, expect, it } from 'vitest';
 import { JoinError, Keyring, encodeKeyBase64 } from 'gossip';
-import { GO_PEER_DIR, type GoPeer as GoPeerType, type GoPeerEvent, liveGoProcessCount } from '../src/index.js';
+import { type GoPeer as GoPeerType, type GoPeerEvent } from '../src/index.js';
 import {
-  Teardown,
   TsPeer,
   aesKey,
   bytes,
@@ -17,18 +15,10 @@ import {
   startGoPeers,
   text,
   waitGoAlive,
+  useInteropSuite,
 } from './interop-support.js';
 
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  await buildGoProgram(GO_PEER_DIR, 'go-peer');
-}, 180_000);
-
-afterEach(async () => {
-  expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
-  expect(liveGoProcessCount()).toBe(0);
-});
+const teardown = useInteropSuite();
 
 const isMessage = (body: string) => (e: GoPeerEvent) => e.type === 'message' && text(e.data) === body;
 

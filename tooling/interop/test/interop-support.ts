@@ -13,7 +13,9 @@ import {
   type UniqueBroadcast,
   createNode,
 } from 'gossip';
-import { GoPeer, type GoPeerStartOptions, killAllGoProcesses } from '../src/index.js';
+import { buildGoProgram } from '@gossip/gotools';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { GO_PEER_DIR, GoPeer, type GoPeerStartOptions, killAllGoProcesses, liveGoProcessCount } from '../src/index.js';
 
 /**
  * Timings shared by both sides: memberlist's Local preset with probes every 300 ms (timeout 150 ms: like LAN's
@@ -362,4 +364,21 @@ export async function waitGoAlive(peers: readonly GoPeer[], names: readonly stri
 /** Leave events (dead or left) seen by TS nodes, for "no member lost" assertions. */
 export function leaveEvents(peers: readonly TsPeer[]): string[] {
   return peers.flatMap((p) => p.events.filter((e) => e.type === 'leave').map((e) => `${p.name} saw ${e.member.name} ${e.member.state}`));
+}
+
+/**
+ * Registers the hooks every interop file needs and returns its {@link Teardown}: the Go peer is built once, and
+ * after each test every node is stopped and the test fails if either side logged a wire error or a Go process
+ * outlived it.
+ */
+export function useInteropSuite(): Teardown {
+  const teardown = new Teardown();
+  beforeAll(async () => {
+    await buildGoProgram(GO_PEER_DIR, 'go-peer');
+  }, 180_000);
+  afterEach(async () => {
+    expect(await teardown.run(), 'wire errors logged by TS or Go nodes').toEqual([]);
+    expect(liveGoProcessCount()).toBe(0);
+  });
+  return teardown;
 }
