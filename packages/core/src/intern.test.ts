@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { internAddr, internVsn } from './intern.js';
+import { decodeAlive } from '@gossip/wire';
+import { aliveBroadcastFor, internAddr, internMember, internVsn } from './intern.js';
 
 describe('interning', () => {
   it('given equal addresses from different messages, when interned, then one shared copy with its text is returned', () => {
@@ -28,5 +29,47 @@ describe('interning', () => {
     expect(internVsn(Uint8Array.of(1, 5, 2, 0, 0, 0))).toBe(v);
     input[0] = 9;
     expect(v[0]).toBe(1);
+  });
+
+  it('given the same member news decoded by many nodes, when interned, then they share one info that pins no packet buffer', () => {
+    const packet = Uint8Array.of(99, 10, 9, 8, 7, 99);
+    const first = internMember('m-1', packet.subarray(1, 5), 7946, null, Uint8Array.of(1, 5, 2, 0, 0, 0));
+    const again = internMember('m-1', Uint8Array.of(10, 9, 8, 7), 7946, new Uint8Array(0), Uint8Array.of(1, 5, 2, 0, 0, 0));
+    expect(again).toBe(first);
+    expect(first.addr.buffer).not.toBe(packet.buffer);
+    expect(first.ip).toBe('10.9.8.7');
+    expect(first.meta.length).toBe(0);
+  });
+
+  it('given a member whose metadata or address changed, when interned, then a new info replaces the shared one', () => {
+    const vsn = Uint8Array.of(1, 5, 2, 0, 0, 0);
+    const before = internMember('m-2', Uint8Array.of(10, 0, 0, 2), 7946, null, vsn);
+    const meta = Uint8Array.of(1, 2, 3);
+    const updated = internMember('m-2', Uint8Array.of(10, 0, 0, 2), 7946, meta, vsn);
+    expect(updated).not.toBe(before);
+    meta[0] = 9;
+    expect(updated.meta).toEqual(Uint8Array.of(1, 2, 3));
+    expect(internMember('m-2', Uint8Array.of(10, 0, 0, 2), 7946, Uint8Array.of(1, 2, 3), vsn)).toBe(updated);
+    expect(internMember('m-2', Uint8Array.of(10, 0, 0, 3), 7946, Uint8Array.of(1, 2, 3), vsn)).not.toBe(updated);
+    expect(internMember('m-2', Uint8Array.of(10, 0, 0, 3), 7947, Uint8Array.of(1, 2, 3), vsn).port).toBe(7947);
+  });
+
+  it('given an info and an incarnation, when its alive broadcast is asked for, then it is encoded once, shared, and decodes to the same alive', () => {
+    const info = internMember('m-3', Uint8Array.of(10, 0, 0, 3), 7946, Uint8Array.of(7), Uint8Array.of(1, 5, 2, 0, 1, 0));
+    const b = aliveBroadcastFor(info, 4);
+    expect(aliveBroadcastFor(info, 4)).toBe(b);
+    expect(b.name()).toBe('m-3');
+    expect(b.message()[0]).toBe(4);
+    expect(decodeAlive(b.message())).toEqual({
+      incarnation: 4,
+      node: 'm-3',
+      addr: Uint8Array.of(10, 0, 0, 3),
+      port: 7946,
+      meta: Uint8Array.of(7),
+      vsn: Uint8Array.of(1, 5, 2, 0, 1, 0),
+    });
+    const next = aliveBroadcastFor(info, 5);
+    expect(next).not.toBe(b);
+    expect(decodeAlive(next.message()).incarnation).toBe(5);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * Sharing of the small immutable byte arrays every member record holds (address and version vector). A node keeps
- * one record per member, so a cluster of n nodes holds n² of them in a simulation, and n per process in
- * production; interning collapses the copies made by every decoded message to one per distinct value. Both caches
- * are bounded: past their size, values are simply not shared, so hostile input cannot grow them.
+ * Sharing of the immutable parts of member records: address and version bytes, and the whole {@link MemberInfo}
+ * (name, address, metadata, versions) with its encoded alive message. A node keeps one record per member, so a
+ * cluster of n nodes holds n² of them in a simulation, and n per process in production; interning collapses the
+ * copies made by every decoded message to one per distinct value. Every cache is bounded or weakly held: past its
+ * size, values are simply not shared, so hostile input cannot grow them.
  */
-import { ipText } from './member.js';
+import { encodeAlive } from '@gossip/wire';
+import { MemberlistBroadcast } from './broadcasts.js';
+import { type MemberInfo, ipText } from './member.js';
 
 const MAX_ADDRS = 65_536;
 const MAX_VSNS = 4_096;
@@ -45,4 +48,107 @@ export function internVsn(vsn: Uint8Array): Uint8Array {
   const value = vsn.slice();
   if (vsns.size < MAX_VSNS) vsns.set(key, value);
   return value;
+}
+
+const EMPTY_META = new Uint8Array(0);
+/** At most this many names are remembered for sharing; past it new members get a private copy. */
+const MAX_MEMBERS = 1 << 20;
+
+/** The shared form of a member's identity. `alive*` cache the alive broadcast for one incarnation. */
+class SharedMemberInfo implements MemberInfo {
+  /** Incarnation the cached alive broadcast was encoded for (−1: none). */
+  aliveIncarnation = -1;
+  aliveBroadcast: MemberlistBroadcast | undefined = undefined;
+
+  constructor(
+    readonly name: string,
+    readonly addr: Uint8Array,
+    readonly ip: string,
+    readonly port: number,
+    readonly meta: Uint8Array,
+    readonly vsn: Uint8Array,
+  ) {}
+}
+
+/**
+ * The newest info seen for each name. Weakly held: an info no node references any more (the member was reaped
+ * everywhere in this process) is collected and its name forgotten, so churn through many names cannot grow this.
+ */
+const members = new Map<string, WeakRef<SharedMemberInfo>>();
+const forget = new FinalizationRegistry<{ name: string; ref: WeakRef<SharedMemberInfo> }>(({ name, ref }) => {
+  if (members.get(name) === ref) members.delete(name);
+});
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The shared {@link MemberInfo} for these values: the one already in use when every field matches (the common
+ * case: every node of a process learns the same news about a member), else a new one that becomes the shared
+ * copy for `name`. Inputs are copied, never aliased, so the info does not pin a received packet's buffer.
+ * `vsn` must be the 6-byte version vector.
+ */
+export function internMember(
+  name: string,
+  addr: Uint8Array,
+  port: number,
+  meta: Uint8Array | null | undefined,
+  vsn: Uint8Array,
+): MemberInfo {
+  const m = meta ?? EMPTY_META;
+  const hit = members.get(name)?.deref();
+  if (
+    hit !== undefined &&
+    hit.port === port &&
+    bytesEqual(hit.addr, addr) &&
+    bytesEqual(hit.meta, m) &&
+    bytesEqual(hit.vsn, vsn)
+  ) {
+    return hit;
+  }
+  const shared = internAddr(addr);
+  const info = new SharedMemberInfo(
+    name,
+    shared.addr,
+    shared.ip,
+    port,
+    m.length === 0 ? EMPTY_META : m.slice(),
+    internVsn(vsn),
+  );
+  if (hit !== undefined || members.size < MAX_MEMBERS) {
+    const ref = new WeakRef(info);
+    members.set(name, ref);
+    forget.register(info, { name, ref });
+  }
+  return info;
+}
+
+/**
+ * The broadcast of the alive message announcing `info` at `incarnation`. It is encoded once and the same
+ * broadcast object is queued by every node of the process that re-gossips this news: the bytes are a pure
+ * function of the two, and a broadcast without a completion callback carries no per-node state.
+ */
+export function aliveBroadcastFor(info: MemberInfo, incarnation: number): MemberlistBroadcast {
+  const encodeFresh = (): MemberlistBroadcast =>
+    new MemberlistBroadcast(
+      info.name,
+      encodeAlive({
+        incarnation,
+        node: info.name,
+        addr: info.addr,
+        port: info.port,
+        meta: info.meta.length === 0 ? null : info.meta,
+        vsn: info.vsn,
+      }),
+    );
+  if (!(info instanceof SharedMemberInfo)) return encodeFresh();
+  if (info.aliveIncarnation !== incarnation || info.aliveBroadcast === undefined) {
+    info.aliveBroadcast = encodeFresh();
+    info.aliveIncarnation = incarnation;
+  }
+  return info.aliveBroadcast;
 }

@@ -43,22 +43,72 @@ export interface Member {
   readonly stateChangedAt: number;
 }
 
-/** The engine's mutable view of one member (memberlist's `nodeState`). Not exported from the package. */
-export interface NodeRecord {
-  name: string;
-  /** Advertised IP, 4 or 16 bytes as received (kept byte-exact for re-gossip). */
-  addr: Uint8Array;
-  /** {@link NodeRecord.addr} rendered as text. */
-  ip: string;
-  port: number;
-  meta: Uint8Array;
-  incarnation: number;
-  state: MemberState;
-  stateChangedAt: number;
+/**
+ * The part of a member's record that every node ends up agreeing on: who it is, where it is, what it says about
+ * itself. Immutable and shared (see `internMember`): in a simulation all n nodes of a process point at one copy
+ * instead of n, which is what lets a 10,000-node cluster fit in memory. A change (new address, new metadata)
+ * replaces the whole object.
+ */
+export interface MemberInfo {
+  readonly name: string;
+  /** Advertised IP, 4 or 16 bytes as received (kept byte-exact for re-gossip). Never mutate. */
+  readonly addr: Uint8Array;
+  /** {@link MemberInfo.addr} rendered as text. */
+  readonly ip: string;
+  readonly port: number;
+  /** Metadata; a shared empty array when there is none. Never mutate. */
+  readonly meta: Uint8Array;
+  /** `[pmin, pmax, pcur, dmin, dmax, dcur]`. Never mutate. */
+  readonly vsn: Uint8Array;
+}
+
+/**
+ * The engine's mutable view of one member (memberlist's `nodeState`). Not exported from the package. Only what
+ * this node alone decides lives here (incarnation, state, when it changed); the rest is the shared
+ * {@link NodeRecord.info}, read through getters so callers need not care.
+ */
+export class NodeRecord {
   /** Bumped on every state change, so a suspicion timer can tell whether the suspicion it guards still holds. */
-  stateSeq: number;
-  /** `[pmin, pmax, pcur, dmin, dmax, dcur]`. */
-  vsn: Uint8Array;
+  stateSeq = 0;
+
+  constructor(
+    /** Identity, address, metadata and versions; replaced, never mutated. */
+    public info: MemberInfo,
+    public incarnation: number,
+    public state: MemberState,
+    public stateChangedAt: number,
+  ) {}
+
+  /** A detached copy (the prober works on one, as memberlist copies the `nodeState` it probes). */
+  clone(): NodeRecord {
+    const copy = new NodeRecord(this.info, this.incarnation, this.state, this.stateChangedAt);
+    copy.stateSeq = this.stateSeq;
+    return copy;
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  get addr(): Uint8Array {
+    return this.info.addr;
+  }
+
+  get ip(): string {
+    return this.info.ip;
+  }
+
+  get port(): number {
+    return this.info.port;
+  }
+
+  get meta(): Uint8Array {
+    return this.info.meta;
+  }
+
+  get vsn(): Uint8Array {
+    return this.info.vsn;
+  }
 }
 
 /** Renders raw address bytes, tolerating garbage (shown as hex) so a bad peer cannot make us throw. */

@@ -127,3 +127,36 @@ describe('determinism', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('Memberlist.preloadMembers', () => {
+  it('given snapshots of other nodes, when preloaded, then they are listed alive with nothing sent or announced, and probing them works', async () => {
+    cluster = new TestCluster('preload');
+    const a = await cluster.add('a');
+    const b = await cluster.add('b');
+    const c = await cluster.add('c', { cidrsAllowed: ['10.0.0.0/24'] });
+    const events: MemberEvent[] = [];
+    a.node.on('join', (e) => events.push(e));
+    const everyone = [a.node.localNode(), b.node.localNode(), c.node.localNode()];
+    const outsider = { ...b.node.localNode(), name: 'far', addr: '192.168.1.1', address: '192.168.1.1:7946' };
+    const dead = { ...b.node.localNode(), name: 'gone', state: 'dead' as const };
+
+    expect(a.node.preloadMembers([...everyone, dead])).toBe(2);
+    expect(a.node.preloadMembers(everyone)).toBe(0);
+    expect(c.node.preloadMembers([...everyone, outsider])).toBe(2);
+    b.node.preloadMembers(everyone);
+
+    expect(a.node.members().map((m) => `${m.name}:${m.state}:${m.incarnation}`).sort()).toEqual([
+      'a:alive:1',
+      'b:alive:1',
+      'c:alive:1',
+    ]);
+    expect(a.node.member('b')?.address).toBe(b.address);
+    expect(c.node.member('far')).toBeUndefined();
+    expect(events).toEqual([]);
+    expect(cluster.network.stats().packetsSent).toBe(0);
+    await expect(cluster.run(a.node.ping('b'))).resolves.toBeGreaterThanOrEqual(0);
+    // A preloaded node is a full member: crashing it is detected like any other.
+    cluster.network.crash(c.address);
+    await cluster.until(() => a.node.member('c')?.state === 'dead', 60_000, 'c declared dead');
+  });
+});

@@ -10,9 +10,9 @@ import { IO_TURN_MS } from './ack-handlers.js';
 import { MemberlistBroadcast } from './broadcasts.js';
 import type { EngineContext } from './context.js';
 import type { MemberEventType } from './events.js';
-import { type Member, type MemberState, type NodeRecord, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
+import { type Member, type MemberState, NodeRecord, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
 import { MetricNames } from './metrics.js';
-import { internAddr, internVsn } from './intern.js';
+import { aliveBroadcastFor, internMember } from './intern.js';
 import { Suspicion, suspicionTimeouts } from './suspicion.js';
 
 const EMPTY = new Uint8Array(0);
@@ -21,6 +21,14 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The 6-byte version vector of an alive (zero-padded when a peer sent fewer). */
+function vsnOf(a: Alive): Uint8Array {
+  if (a.vsn.length >= 6) return a.vsn.subarray(0, 6);
+  const vsn = new Uint8Array(6);
+  vsn.set(a.vsn);
+  return vsn;
 }
 
 /** A public snapshot of a member described by an alive message (for delegates that vet it). */
@@ -98,19 +106,7 @@ export class Membership {
         ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, 'rejected member outside cidrsAllowed');
         return;
       }
-      const shared = internAddr(a.addr);
-      record = {
-        name: a.node,
-        addr: shared.addr,
-        ip: shared.ip,
-        port: a.port,
-        meta: a.meta ?? EMPTY,
-        incarnation: 0,
-        state: 'dead',
-        stateChangedAt: now,
-        stateSeq: 0,
-        vsn: internVsn(a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : new Uint8Array(6)),
-      };
+      record = new NodeRecord(internMember(a.node, a.addr, a.port, a.meta, vsnOf(a)), 0, 'dead', now);
       ctx.table.add(record);
     } else if (!bytesEqual(record.addr, a.addr) || record.port !== a.port) {
       if (ctx.cidrs !== undefined && !ctx.cidrs.allows(a.addr)) {
@@ -156,16 +152,20 @@ export class Membership {
       ctx.logger.warn({ incarnation: a.incarnation }, 'refuting an alive message about ourselves');
       this.refute(record, a.incarnation);
     } else {
-      this.broadcast(a.node, encodeAlive(a), options.onBroadcastDone);
-      if (a.vsn.length >= 6) record.vsn = internVsn(a.vsn.subarray(0, 6));
-      record.incarnation = a.incarnation;
-      record.meta = a.meta ?? EMPTY;
-      if (!bytesEqual(record.addr, a.addr)) {
-        const shared = internAddr(a.addr);
-        record.addr = shared.addr;
-        record.ip = shared.ip;
+      // Versions only move forward on a full vector; a short one (never sent by memberlist ≥ 0.1) keeps ours.
+      const vsn = a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : record.vsn;
+      const info = internMember(a.node, a.addr, a.port, a.meta, vsn);
+      if (a.vsn.length === 6) {
+        const shared = aliveBroadcastFor(info, a.incarnation);
+        const onDone = options.onBroadcastDone;
+        this.ctx.broadcasts.queueBroadcast(
+          onDone === undefined ? shared : new MemberlistBroadcast(a.node, shared.message(), onDone),
+        );
+      } else {
+        this.broadcast(a.node, encodeAlive(a), options.onBroadcastDone);
       }
-      record.port = a.port;
+      record.info = info;
+      record.incarnation = a.incarnation;
       if (record.state !== 'alive') this.setState(record, 'alive', now);
     }
     ctx.metrics.incrCounter(MetricNames.msgAlive, 1);

@@ -1,20 +1,22 @@
 import { createSeededRandom } from '@gossip/transport';
 import { describe, expect, it } from 'vitest';
-import type { MemberState, NodeRecord } from './member.js';
+import { type MemberState, NodeRecord } from './member.js';
 import { NodeTable } from './node-table.js';
 
-const record = (name: string, state: MemberState = 'alive', stateChangedAt = 0): NodeRecord => ({
-  name,
-  addr: Uint8Array.of(10, 0, 0, 1),
-  ip: '10.0.0.1',
-  port: 7946,
-  meta: new Uint8Array(),
-  incarnation: 1,
-  state,
-  stateChangedAt,
-  stateSeq: 0,
-  vsn: Uint8Array.of(1, 5, 2, 0, 0, 0),
-});
+const record = (name: string, state: MemberState = 'alive', stateChangedAt = 0): NodeRecord =>
+  new NodeRecord(
+    {
+      name,
+      addr: Uint8Array.of(10, 0, 0, 1),
+      ip: '10.0.0.1',
+      port: 7946,
+      meta: new Uint8Array(),
+      vsn: Uint8Array.of(1, 5, 2, 0, 0, 0),
+    },
+    1,
+    state,
+    stateChangedAt,
+  );
 
 describe('NodeTable', () => {
   it('given added records, when looked up, then they are found by name and all are listed once', () => {

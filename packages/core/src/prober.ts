@@ -107,7 +107,7 @@ export class Prober {
         checked++;
         continue;
       }
-      await this.probeNode({ ...node });
+      await this.probeNode(node.clone());
       return;
     }
   }

@@ -56,6 +56,22 @@ describe('Simulation', () => {
     await sim.waitFor(() => sim!.converged(), { maxMs: 60_000, what: 'healing' });
   });
 
+  it('given nodes started converged, then every node lists every node alive before any packet, and the formed cluster still detects a crash', async () => {
+    sim = new Simulation({ seed: 'warm' });
+    const names = await sim.addNodes(20);
+    sim.startConverged();
+    expect(sim.converged()).toBe(true);
+    expect(sim.network.stats().packetsSent).toBe(0);
+    expect(sim.memberlist('node-7').numMembers()).toBe(20);
+    // Nothing was announced: no queued news, no events.
+    expect(sim.trace.events().length).toBe(0);
+    await sim.runFor(10_000);
+    expect(sim.converged()).toBe(true);
+    await sim.crash('node-3');
+    const others = names.filter((n) => n !== 'node-3');
+    await sim.waitFor(() => sim!.allSee('node-3', 'dead', others), { maxMs: 60_000, what: 'crash detected' });
+  });
+
   it('given a shut-down simulation, then further operations fail with ERR_SIM_SHUTDOWN', async () => {
     const s = new Simulation({ seed: 1 });
     await s.shutdown();

@@ -191,6 +191,23 @@ export class Simulation {
   }
 
   /**
+   * Starts from a formed cluster instead of forming one: every running node lists every other running node alive
+   * (at the incarnation that node announces), with nothing sent, queued or announced, as a converged join storm
+   * would leave it minus the storm's traffic. For studying a large cluster's steady state: forming 10,000 nodes
+   * by joins delivers 10,000² × the retransmit limit (about 2·10⁹) gossip messages. Use {@link joinAll} to test
+   * joining itself. No membership events fire; the cluster view is updated directly.
+   */
+  startConverged(): void {
+    this.assertOpen();
+    const running = [...this.records.values()].filter((r) => r.status === 'running');
+    const members = running.map((r) => r.memberlist.localNode());
+    for (const r of running) {
+      r.memberlist.preloadMembers(members);
+      for (const m of members) this.view.apply(r.observer, m.name, 'alive');
+    }
+  }
+
+  /**
    * Kills `name` silently, as `kill -9` would: nothing more leaves it, nothing reaches it, and its process is torn
    * down without a leave message. `'refuse'` (default): its host still answers dials with a refusal;
    * `'blackhole'`: the whole host is gone.

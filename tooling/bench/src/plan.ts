@@ -1,9 +1,10 @@
 /**
  * The time budget of a benchmark run, written down so the report can state it. A full run must finish in
- * under 15 minutes on the 2-core reference machine, a quick run in under 2.
+ * under 22 minutes on the 2-core reference machine, a quick run in under 2.
  *
  * Where the time goes (full), in the order it runs:
- * - package micro-benchmarks, about 1 min (sim bounded to 300 nodes);
+ * - package micro-benchmarks, about 7 min, 6 of them the simulator: a 1,000-node join storm, and 1,000 and
+ *   10,000 nodes started converged, each then run for simulated minutes (the issue's N = 1,000 and 10,000 rows);
  * - false positives at N = 32 LAN, 60 s healthy + 60 s slowed, Go and TS side by side (about 2 min): the windows
  *   are bound by timers, not CPU (32 idle nodes use a few percent of one core), so running both at once halves
  *   the cost without changing what is measured;
@@ -65,7 +66,7 @@ export function fullPlan(): BenchPlan {
     timed,
     fp: { n: 32, preset: 'lan', windowSeconds: 60, delayWindowSeconds: 0 },
     timeoutSeconds: 40,
-    budgetSeconds: 15 * 60,
+    budgetSeconds: 22 * 60,
   };
 }
 

@@ -90,7 +90,7 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
     ...describePlan(result.plan).map((l) => `- ${l}`),
     ...result.skipped.map((s) => `- **skipped**: ${s}`),
     '',
-    'Budget: full run under 15 min — N = 8, 32, 128 on LAN, one implementation at a time, with a 20 s idle window at each N; ' +
+    'Budget: full run under 22 min — simulator at N = 1,000 and 10,000; N = 8, 32, 128 on LAN, one implementation at a time, with a 20 s idle window at each N; ' +
       'N = 8 and 32 on Local, Go and TS side by side, no idle window; the 60 s false-positive windows only at N = 32 LAN, side by side. ' +
       'Local N = 128 is left out: in a first full run every join storm of both implementations exceeded the 40 s bound there ' +
       '(see "Findings"), so the cell cost 5 minutes and measured only time-outs. Quick run under 2 min: N = 8 LAN, 3 repetitions, ' +
