@@ -152,7 +152,7 @@ export class Membership {
       ctx.logger.warn({ incarnation: a.incarnation }, 'refuting an alive message about ourselves');
       this.refute(record, a.incarnation);
     } else {
-      // Versions only move forward on a full vector; a short one (never sent by memberlist ≥ 0.1) keeps ours.
+      // Versions are only taken from a full vector; a short one (which memberlist never sends) keeps ours.
       const vsn = a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : record.vsn;
       const info = internMember(a.node, a.addr, a.port, a.meta, vsn);
       if (a.vsn.length === 6) {
