@@ -1,19 +1,10 @@
 /**
- * A structural stand-in for the DOM/Node `AbortSignal`, so `@gossip/core` needs neither DOM nor Node types. A real
- * `AbortController().signal` satisfies it.
+ * Cancellation: core takes the same structural `AbortSignalLike` as the transports it drives (a real
+ * `AbortController().signal` satisfies it), so one signal can be passed all the way down.
  */
+import type { AbortSignalLike } from '@gossip/transport';
 
-/** The part of `AbortSignal` core uses. */
-export interface AbortSignalLike {
-  /** True once the operation should stop. */
-  readonly aborted: boolean;
-  /** Why it was aborted (whatever the controller passed to `abort()`). */
-  readonly reason?: unknown;
-  /** Registers a listener for the `abort` event. */
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  /** Removes a listener registered with {@link AbortSignalLike.addEventListener}. */
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
+export type { AbortSignalLike };
 
 /**
  * Calls `onAbort` once when `signal` aborts (immediately if it already has) and returns a function that removes

@@ -294,14 +294,16 @@ export class StreamLayer {
   }
 
   /**
-   * Dials `address`, giving up at once when `signal` aborts or the node shuts down. Transports cannot cancel a
-   * dial, so a connection that completes after we gave up is torn down unused.
+   * Dials `address`, giving up at once when `signal` aborts or the node shuts down. Giving up aborts the
+   * transport's dial too (its timers and connection attempt go); with a transport that ignores the signal, a
+   * connection that completes after we gave up is torn down unused.
    */
   private dial(address: string, options: ExchangeOptions): Promise<Stream> {
     const ctx = this.ctx;
     return new Promise<Stream>((resolve, reject) => {
       let done = false;
       let removeAbort: () => void = () => undefined;
+      const cancelDial = new AbortController();
       const cleanup = (): void => {
         this.pendingDials.delete(onShutdown);
         removeAbort();
@@ -310,13 +312,18 @@ export class StreamLayer {
         if (done) return;
         done = true;
         cleanup();
+        cancelDial.abort();
         reject(err);
       };
       const onShutdown = (): void => giveUp(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
       this.pendingDials.add(onShutdown);
       removeAbort = onAbort(options.signal, () => giveUp(new MemberlistError('ERR_ABORTED', 'aborted')));
-      if (done) removeAbort();
-      ctx.transport.dial(address, { deadline: options.deadline }).then(
+      if (done) {
+        // Aborted before we began: nothing to dial.
+        removeAbort();
+        return;
+      }
+      ctx.transport.dial(address, { deadline: options.deadline, signal: cancelDial.signal }).then(
         (stream) => {
           if (done) {
             stream.destroy();

@@ -1,5 +1,6 @@
 export type { Clock, Random, SeededRandom, TimerHandle } from './runtime.js';
 export type {
+  AbortSignalLike,
   AdvertiseAddress,
   DialOptions,
   InboundPacket,

@@ -64,6 +64,26 @@ export interface AdvertiseAddress {
 export interface DialOptions {
   /** Give up if the connection is not established by this absolute time (transport clock, ms). */
   readonly deadline?: number;
+  /**
+   * Give up when this aborts: the dial rejects with `ERR_ABORTED`, its connection attempt and timers are torn down,
+   * and a connection that completes afterwards is closed unused.
+   */
+  readonly signal?: AbortSignalLike;
+}
+
+/**
+ * A structural stand-in for the DOM/Node `AbortSignal`, so portable packages need neither DOM nor Node types. A
+ * real `AbortController().signal` satisfies it.
+ */
+export interface AbortSignalLike {
+  /** True once the operation should stop. */
+  readonly aborted: boolean;
+  /** Why it was aborted (whatever the controller passed to `abort()`). */
+  readonly reason?: unknown;
+  /** Registers a listener for the `abort` event. */
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Removes a listener registered with {@link AbortSignalLike.addEventListener}. */
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /**
@@ -94,7 +114,8 @@ export interface Transport {
  * the transport or stream was shut down locally; `ERR_UNREACHABLE` no route (e.g. IPv6 from an IPv4 socket);
  * `ERR_REFUSED` nobody listens there; `ERR_RESET` the peer tore the stream down; `ERR_TOO_LARGE` a size bound
  * was crossed; `ERR_BAD_ADDRESS` not a valid `host:port` (or not an IP where one is required); `ERR_RESOLVE` a
- * name did not resolve; `ERR_BIND` the local address is taken or already started; `ERR_IO` anything else.
+ * name did not resolve; `ERR_BIND` the local address is taken or already started; `ERR_ABORTED` the caller's
+ * signal aborted a dial; `ERR_IO` anything else.
  */
 export type TransportErrorCode =
   | 'ERR_TIMEOUT'
@@ -106,6 +127,7 @@ export type TransportErrorCode =
   | 'ERR_BAD_ADDRESS'
   | 'ERR_RESOLVE'
   | 'ERR_BIND'
+  | 'ERR_ABORTED'
   | 'ERR_IO';
 
 /** Every failure a transport reports is a `TransportError` with a stable `code`. */

@@ -94,7 +94,7 @@ export class MemoryEndpoint implements Transport {
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return this.network.openStream(this.address, target, options.deadline);
+    return this.network.openStream(this.address, target, options.deadline, options.signal);
   }
 
   resolve(address: string): Promise<string[]> {

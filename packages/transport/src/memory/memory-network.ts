@@ -1,6 +1,6 @@
 import { canonicalAddress, canonicalIp, ipFamily, joinHostPort, splitHostPort } from '../address.js';
 import type { Clock, Random } from '../runtime.js';
-import { TransportError, type Stream } from '../transport.js';
+import { TransportError, type AbortSignalLike, type Stream } from '../transport.js';
 import {
   chance,
   reorderDelay,
@@ -229,20 +229,34 @@ export class MemoryNetwork {
     }
   }
 
-  /** @internal Opens a stream: the SYN travels, the target accepts or refuses, the answer travels back. */
-  openStream(from: string, to: string, deadline: number | undefined): Promise<Stream> {
+  /**
+   * @internal Opens a stream: the SYN travels, the target accepts or refuses, the answer travels back. An abort
+   * gives up at once; the SYN still travels, and an accept that arrives afterwards is torn down (RST).
+   */
+  openStream(from: string, to: string, deadline: number | undefined, signal?: AbortSignalLike): Promise<Stream> {
     const clock = this.clock;
     const giveUpAt = deadline ?? clock.now() + this.dialTimeoutMs;
     const dialer = this.endpoints.get(from);
+    if (signal?.aborted) {
+      return Promise.reject(new TransportError('ERR_ABORTED', `dial ${to}: aborted`, { cause: signal.reason }));
+    }
     return new Promise<Stream>((resolve, reject) => {
       let settled = false;
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        clock.clearTimeout(timer);
+        reject(new TransportError('ERR_ABORTED', `dial ${to}: aborted`, { cause: signal?.reason }));
+      };
       const timer = clock.setTimeout(() => {
         if (settled) return;
         settled = true;
+        signal?.removeEventListener('abort', onAbort);
         this.counters.streamsTimedOut++;
         this.emit({ type: 'stream-failed', at: clock.now(), from, to, reason: 'timeout' });
         reject(new TransportError('ERR_TIMEOUT', `dial ${to} timed out`));
       }, giveUpAt - clock.now());
+      signal?.addEventListener('abort', onAbort, { once: true });
       // The SYN-ACK (or RST) travels back; `late` runs instead of `fn` if the dialer has given up by then.
       const answer = (fn: () => void, late?: () => void, fromCrashedHost = false) => {
         // A refusing crashed host's kernel still answers (RST), so its crash does not swallow the refusal.
@@ -258,6 +272,7 @@ export class MemoryNetwork {
           }
           settled = true;
           clock.clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           fn();
         }, back);
       };

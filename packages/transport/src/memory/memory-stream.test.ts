@@ -221,6 +221,50 @@ describe('MemoryNetwork streams', () => {
     expect(await serverRead).toBe('ERR_RESET');
   });
 
+  it('given a dial in flight, when its signal aborts, then it rejects ERR_ABORTED at once, its deadline timer is gone, and the late accept is reset', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 5 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const timersBefore = clock.pendingTimers();
+    const controller = new AbortController();
+    const dialing = outcome(a.endpoint.dial(B, { signal: controller.signal }), clock);
+    await clock.advance(6); // the SYN has been accepted; the SYN-ACK is on its way back
+    expect(b.streams).toHaveLength(1);
+    const serverRead = outcome(b.streams[0]!.read());
+    controller.abort();
+    expect(await dialing).toEqual(['ERR_ABORTED', 6]);
+    // Only the SYN-ACK in flight remains on the clock: the 10 s dial deadline went with the abort.
+    expect(clock.pendingTimers()).toBe(timersBefore + 1);
+    await clock.advance(10); // the SYN-ACK finds nobody waiting: the accepted side is reset
+    expect(await serverRead).toBe('ERR_RESET');
+    expect(clock.pendingTimers()).toBe(timersBefore);
+  });
+
+  it('given a dial whose SYN is still travelling, when its signal aborts, then the SYN is dropped on arrival', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 5 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const controller = new AbortController();
+    const dialing = outcome(a.endpoint.dial(B, { signal: controller.signal }));
+    await clock.advance(2);
+    controller.abort();
+    expect(await dialing).toBe('ERR_ABORTED');
+    await clock.advance(20);
+    expect(b.streams).toHaveLength(0);
+    expect(network.stats().streamsOpened).toBe(0);
+  });
+
+  it('given an already aborted signal, when dialing, then it rejects ERR_ABORTED without sending a SYN', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 5 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await outcome(a.endpoint.dial(B, { signal: controller.signal }))).toBe('ERR_ABORTED');
+    await clock.advance(20);
+    expect(b.streams).toHaveLength(0);
+  });
+
   it('given open streams, when an endpoint shuts down, then they are torn down and the peer sees a reset', async () => {
     const { clock, network } = makeNetwork();
     const a = await probe(network, A);

@@ -153,6 +153,25 @@ describe('UdpTcpTransport on IPv4 loopback', () => {
     expect(a.transport.stats().dialFailures).toBe(2);
   });
 
+  it('given a dial, when its signal aborts before the connection completes, then it rejects ERR_ABORTED with the reason as cause, and later dials work', async () => {
+    const a = await node();
+    const b = await node();
+    const controller = new AbortController();
+    const dialing = a.transport.dial(b.address, { signal: controller.signal });
+    controller.abort(new Error('no longer needed'));
+    const err = await dialing.catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_ABORTED' });
+    expect((err as Error).cause).toEqual(new Error('no longer needed'));
+    const already = new AbortController();
+    already.abort();
+    await expect(a.transport.dial(b.address, { signal: already.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    // The transport still dials normally afterwards, and shutting it down leaves no socket behind.
+    const client = await a.transport.dial(b.address, { signal: new AbortController().signal });
+    client.destroy();
+    await a.transport.shutdown();
+    expect(a.transport.stats().dialFailures).toBe(2);
+  });
+
   it('given a clock whose timers fire at once, when dialing or resolving a name, then the timeout paths reject cleanly', async () => {
     // Every timer fires in the next microtask, before any socket or DNS work can complete: this drives the
     // dial-timeout and lookup-timeout paths deterministically on loopback.

@@ -173,14 +173,21 @@ export class UdpTcpTransport implements Transport {
       this.counters.dialFailures++;
       return Promise.reject(new TransportError('ERR_TIMEOUT', `dial ${remote}: deadline already passed`));
     }
+    const signal = options.signal;
+    if (signal?.aborted) {
+      this.counters.dialFailures++;
+      return Promise.reject(new TransportError('ERR_ABORTED', `dial ${remote}: aborted`, { cause: signal.reason }));
+    }
     return new Promise<Stream>((resolve, reject) => {
       const socket = connect({ host, port, noDelay: true });
       this.sockets.add(socket);
       let settled = false;
+      const onAbort = (): void => fail(new TransportError('ERR_ABORTED', `dial ${remote}: aborted`, { cause: signal?.reason }));
       const fail = (error: TransportError) => {
         if (settled) return;
         settled = true;
         this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.counters.dialFailures++;
         socket.destroy();
         reject(error);
@@ -194,11 +201,13 @@ export class UdpTcpTransport implements Transport {
         () => fail(new TransportError('ERR_TIMEOUT', `dial ${remote} timed out`)),
         wait,
       );
+      signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('error', (error) => fail(fromSystemError(error, `dial ${remote}`)));
       socket.once('connect', () => {
         if (settled) return;
         settled = true;
         this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         socket.removeAllListeners('error');
         this.counters.streamsDialed++;
         resolve(this.wrap(socket, remote));
