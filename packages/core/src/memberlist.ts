@@ -117,7 +117,7 @@ export class Memberlist {
     });
     this.prober = new Prober(this.ctx, this.acks, this.packets, this.streams, this.membership);
     this.gossiper = new Gossiper(this.ctx, this.packets, this.streams);
-    this.rejoiner = new Rejoiner(this.ctx, this.streams, config.rejoin);
+    this.rejoiner = new Rejoiner(this.ctx, this.streams, config.rejoin, () => this.gossiper.schedulePostJoinPushPull());
     this.packets.setHandlers({
       ping: (p, from) => this.prober.handlePing(p, from),
       indirectPing: (p, from) => this.prober.handleIndirectPing(p, from),

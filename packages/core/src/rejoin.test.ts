@@ -42,6 +42,18 @@ describe('periodic rejoin (opt-in)', () => {
     await cluster.until(() => cluster!.converged([a, b], ['a', 'b']), 6_000, 'rejoin');
   });
 
+  it('given rejoin and no periodic push/pull, when a lone node rejoins, then a post-join push/pull follows within 2 × its delay, as after join()', async () => {
+    cluster = new TestCluster('rejoin-post-join');
+    const quiet = { pushPullIntervalMs: 0, disableTcpPings: true, postJoinPushPullDelayMs: 1_000 };
+    const a = await cluster.add('a', quiet);
+    const b = await cluster.add('b', { ...quiet, rejoin: { intervalMs: 5_000, seeds: [a.address] } });
+    await cluster.until(() => b.node.member('a')?.state === 'alive', 6_000, 'rejoin');
+    // The rejoin itself was one push/pull; nothing else of b's dials, so a second dial is the post-join one.
+    expect(b.metrics.counter(MetricNames.tcpConnect)).toBe(1);
+    await cluster.advance(2_000);
+    expect(b.metrics.counter(MetricNames.tcpConnect)).toBe(2);
+  });
+
   it('given rejoin configured, when the node is not alone, then it dials nobody beyond its regular traffic', async () => {
     cluster = new TestCluster('rejoin-not-alone');
     // No stream traffic of its own (periodic and post-join push/pull off, no TCP pings): any dial is a rejoin.

@@ -29,6 +29,8 @@ export class Rejoiner {
     private readonly ctx: EngineContext,
     private readonly streams: StreamLayer,
     private readonly settings: RejoinConfig | undefined,
+    /** Called after a rejoin that reached someone: the engine follows it with a post-join push/pull, as after `join()`. */
+    private readonly onRejoined: () => void = () => undefined,
   ) {}
 
   /** Starts the timer when rejoin is configured. */
@@ -62,6 +64,7 @@ export class Rejoiner {
     try {
       const joined = await joinCluster(ctx, this.streams, seeds, undefined);
       ctx.logger.info({ seeds, joined }, 'alone in the cluster: rejoined through seeds');
+      if (joined > 0 && !ctx.shuttingDown) this.onRejoined();
     } catch (err) {
       if (!ctx.shuttingDown) ctx.logger.debug({ err, seeds }, 'alone in the cluster: rejoin failed');
     } finally {
