@@ -7,7 +7,7 @@
  */
 import { encodeAlive } from '@gossip/wire';
 import { MemberlistBroadcast } from './broadcasts.js';
-import { type MemberInfo, ipText } from './member.js';
+import { type MemberInfo, bytesEqual, ipText } from './member.js';
 
 const MAX_ADDRS = 65_536;
 const MAX_VSNS = 4_096;
@@ -79,12 +79,6 @@ const forget = new FinalizationRegistry<{ name: string; ref: WeakRef<SharedMembe
   if (members.get(name) === ref) members.delete(name);
 });
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * The shared {@link MemberInfo} for these values: the one already in use when every field matches (the common

@@ -120,6 +120,14 @@ export function ipText(addr: Uint8Array): string {
   }
 }
 
+/** Byte-wise equality of two arrays (addresses, metadata, versions, labels). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** True for members that no longer take part (memberlist's `DeadOrLeft`). */
 export function isDeadOrLeft(state: MemberState): boolean {
   return state === 'dead' || state === 'left';

@@ -10,18 +10,13 @@ import { IO_TURN_MS } from './ack-handlers.js';
 import { MemberlistBroadcast } from './broadcasts.js';
 import type { EngineContext } from './context.js';
 import type { MemberEventType } from './events.js';
-import { type Member, type MemberState, NodeRecord, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
+import { type Member, type MemberState, NodeRecord, bytesEqual, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
 import { MetricNames } from './metrics.js';
 import { aliveBroadcastFor, internMember } from './intern.js';
 import { Suspicion, suspicionTimeouts } from './suspicion.js';
 
 const EMPTY = new Uint8Array(0);
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** The 6-byte version vector of an alive (zero-padded when a peer sent fewer). */
 function vsnOf(a: Alive): Uint8Array {

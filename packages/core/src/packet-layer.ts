@@ -18,7 +18,7 @@ import type {
 import { WireError, addLabel, decodeMessage, encodeCompound, encodeCompress, splitHostPort, stripLabel, unwrapPacket, wrapCrc } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { encryptOverhead } from './delegates.js';
-import type { NodeRecord } from './member.js';
+import { type NodeRecord, bytesEqual } from './member.js';
 import { MetricNames } from './metrics.js';
 
 /** Bytes a compound spends per part (its length slot). */
@@ -175,7 +175,7 @@ export class PacketLayer {
         return;
       }
       labelBytes = ctx.labelBytes;
-    } else if (!sameBytes(labelBytes, ctx.labelBytes)) {
+    } else if (!bytesEqual(labelBytes, ctx.labelBytes)) {
       ctx.drop('packet', 'ERR_LABEL', 'discarding packet with unacceptable label', from);
       return;
     }
@@ -276,11 +276,6 @@ export class PacketLayer {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** The drop reason for a failure: the wire error's code, or a generic malformed. */
 export function wireCode(err: unknown): string {

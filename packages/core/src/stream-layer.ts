@@ -24,6 +24,7 @@ import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
 import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
+import { bytesEqual } from './member.js';
 
 const MSG_PING = 0;
 const MSG_ACK = 2;
@@ -98,7 +99,7 @@ export class StreamLayer {
           return;
         }
         label = ctx.labelBytes;
-      } else if (!sameBytes(label, ctx.labelBytes)) {
+      } else if (!bytesEqual(label, ctx.labelBytes)) {
         ctx.drop('stream', 'ERR_LABEL', 'discarding stream with unacceptable label', from);
         return;
       }
@@ -397,8 +398,3 @@ async function closeQuietly(stream: Stream): Promise<void> {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
