@@ -1,8 +1,8 @@
-/** Entry point of the `gossip` command (bin). */
-import { processIo } from './io.js';
-import { main } from './main.js';
+/** Entry point of the demo app's `gossip` command (what `pnpm demo` and `pnpm gossip` run). */
+import { processIo } from '@gossip/agent';
+import { demoMain } from './main.js';
 
-main(process.argv.slice(2), processIo).then(
+demoMain(process.argv.slice(2), processIo).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,6 +1,6 @@
+import type { Io } from '@gossip/agent';
 import { describe, expect, it } from 'vitest';
-import type { Io } from './io.js';
-import { main } from './main.js';
+import { demoMain } from './main.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -8,43 +8,26 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
 }
 
-describe('gossip command dispatch', () => {
-  it.each([['agent'], ['demo'], ['members']])('given `gossip %s --help`, then it prints its usage and exits 0', async (cmd) => {
+describe('the demo app command', () => {
+  it('given `gossip --help`, then demo comes first, followed by the agent commands', async () => {
     const io = capture();
-    expect(await main([cmd, '--help'], io)).toBe(0);
-    expect(io.stdout.join('\n')).toMatch(new RegExp(`^Usage: gossip ${cmd}`));
-  });
-
-  it('given `gossip --help`, then it lists the commands and exits 0; given no command, exit 2', async () => {
-    const io = capture();
-    expect(await main(['--help'], io)).toBe(0);
+    expect(await demoMain(['--help'], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/demo .*\n.*agent .*\n.*members/);
-    expect(await main([], capture())).toBe(2);
   });
 
-  it('given an unknown command, then it says so on stderr and exits 2', async () => {
+  it('given `gossip demo --help`, then it prints its usage and exits 0', async () => {
     const io = capture();
-    expect(await main(['serve'], io)).toBe(2);
-    expect(io.stderr[0]).toBe('gossip: unknown command "serve"');
+    expect(await demoMain(['demo', '--help'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^Usage: gossip demo/);
   });
 
-  it.each([
-    [['agent', '--nmae', 'x']],
-    [['demo', '--nodes', '0']],
-    [['demo', '--duration', 'tomorrow']],
-    [['members', '--http', 'nowhere']],
-    [['members', 'extra']],
-  ])('given a bad flag (%j), then a clear message and a hint go to stderr and the exit status is 2', async (argv) => {
-    const io = capture();
-    expect(await main(argv, io)).toBe(2);
-    expect(io.stdout).toEqual([]);
-    expect(io.stderr[0]).toMatch(new RegExp(`^gossip ${argv[0]}: `));
-    expect(io.stderr[1]).toBe(`Run \`gossip ${argv[0]} --help\` for usage.`);
-  });
-
-  it('given `gossip members` pointed at a port where nothing listens, then it explains and exits 1', async () => {
-    const io = capture();
-    expect(await main(['members', '--http', '127.0.0.1:9'], io)).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/cannot read http:\/\/127\.0\.0\.1:9\/members/);
-  });
+  it.each([[['demo', '--nodes', '0']], [['demo', '--duration', 'tomorrow']]])(
+    'given a bad demo flag (%j), then a clear message and a hint go to stderr and the exit status is 2',
+    async (argv) => {
+      const io = capture();
+      expect(await demoMain(argv, io)).toBe(2);
+      expect(io.stderr[0]).toMatch(/^gossip demo: /);
+      expect(io.stderr[1]).toBe('Run `gossip demo --help` for usage.');
+    },
+  );
 });

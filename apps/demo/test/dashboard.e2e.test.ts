@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliLogger } from '../src/agent/logger.js';
+import { createCliLogger } from '@gossip/agent';
 import { DEMO_RETRANSMIT_MULT } from '../src/commands/demo.js';
 import { DemoCluster } from '../src/demo/cluster.js';
 import { watchActions } from '../src/demo/tour.js';
@@ -69,9 +69,9 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
     const nodes = cluster.status();
     for (const node of nodes) {
       await expect
-        .poll(async () => (await fetch(`http://${node.http}/kv/from-browser`)).status, { timeout: 10_000, interval: 50 })
+        .poll(async () => (await fetch(`http://${node.http}/v1/kv/from-browser`)).status, { timeout: 10_000, interval: 50 })
         .toBe(200);
-      expect(await (await fetch(`http://${node.http}/kv/from-browser`)).json()).toMatchObject({ value: 'set in Chromium' });
+      expect(await (await fetch(`http://${node.http}/v1/kv/from-browser`)).json()).toMatchObject({ value: 'set in Chromium' });
     }
   });
 

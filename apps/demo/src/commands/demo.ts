@@ -4,11 +4,19 @@
  * then keeps the cluster up for the dashboard until `--duration` or Ctrl-C.
  */
 import type { Preset } from 'gossip';
-import { type CliLogLevel, LOG_LEVELS, createCliLogger } from '../agent/logger.js';
-import { parseChoice, parseDuration, parseFlags, parseIntFlag } from '../args.js';
+import {
+  type CliLogLevel,
+  type Io,
+  LOG_LEVELS,
+  createCliLogger,
+  parseChoice,
+  parseDuration,
+  parseFlags,
+  parseIntFlag,
+  untilInterrupted,
+} from '@gossip/agent';
 import { DemoCluster } from '../demo/cluster.js';
 import { runTour, watchActions } from '../demo/tour.js';
-import { type Io, untilInterrupted } from '../io.js';
 
 /** `gossip demo --help`. */
 export const DEMO_USAGE = `Usage: gossip demo [--nodes 5] [--duration 60s] [options]
@@ -114,7 +122,7 @@ export async function runDemo(argv: readonly string[], io: Io): Promise<number> 
     io.out('');
     io.out(`  Dashboard:  http://${first?.http?.address ?? '?'}/`);
     io.out(`  Members:    ${invokedAs()} members --http ${first?.http?.address ?? '?'}`);
-    io.out(`  Set a key:  curl -X PUT --data hi http://${first?.http?.address ?? '?'}/kv/hello`);
+    io.out(`  Set a key:  curl -X PUT --data hi http://${first?.http?.address ?? '?'}/v1/kv/hello`);
     io.out('');
     for (const s of cluster.status()) io.out(`  ${s.name.padEnd(8)} gossip ${s.gossip.padEnd(21)} http ${s.http ?? '-'}`);
     io.out('');

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCliLogger } from '../agent/logger.js';
+import { createCliLogger } from '@gossip/agent';
 import { DemoCluster } from './cluster.js';
 
 const clusters: DemoCluster[] = [];

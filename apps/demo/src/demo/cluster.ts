@@ -5,9 +5,7 @@
  * restarted process would, and it must win back its identity over its stale incarnation.
  */
 import type { Logger, MemberlistTunables, Preset } from 'gossip';
-import { Agent } from '../agent/agent.js';
-import { DemoError, isDemoError } from '../errors.js';
-import type { DemoControl, DemoNodeStatus } from '../http/server.js';
+import { Agent, type DemoControl, DemoError, type DemoNodeStatus, isDemoError } from '@gossip/agent';
 
 /** Options of {@link DemoCluster}. */
 export interface DemoClusterOptions {

@@ -4,7 +4,7 @@
  * means every survivor independently reached that conclusion.
  */
 import type { MemberState } from 'gossip';
-import type { Agent } from '../agent/agent.js';
+import type { Agent } from '@gossip/agent';
 
 /** Polling period (the resolution of every measurement). */
 export const POLL_MS = 10;

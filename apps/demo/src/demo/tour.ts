@@ -3,8 +3,7 @@
  * took to notice, measured on every node's own view. Kills and revives made from the dashboard are measured
  * the same way (see {@link watchActions}).
  */
-import type { Agent } from '../agent/agent.js';
-import { compareStamps } from '../kv/hlc.js';
+import { type Agent, compareStamps } from '@gossip/agent';
 import type { DemoAction, DemoCluster } from './cluster.js';
 import { allSeeAlive, formatMs, stateOf, waitFor } from './observe.js';
 

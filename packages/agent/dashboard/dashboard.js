@@ -27,14 +27,14 @@
 
   async function refresh() {
     try {
-      const [health, members, kv] = await Promise.all([getJson('/health'), getJson('/members'), getJson('/kv')]);
+      const [health, members, kv] = await Promise.all([getJson('/v1/health'), getJson('/v1/members'), getJson('/v1/kv')]);
       state.health = health;
       state.self = health.node;
       state.demo = health.demo;
       state.members = members;
       state.kv = kv.items;
       state.digest = kv.digest;
-      state.demoNodes = state.demo ? (await getJson('/demo')).nodes : [];
+      state.demoNodes = state.demo ? (await getJson('/v1/demo')).nodes : [];
       render();
     } catch (err) {
       setConn('down', 'agent unreachable');
@@ -185,7 +185,7 @@
   }
 
   function connect() {
-    const es = new EventSource('/events');
+    const es = new EventSource('/v1/events');
     es.onopen = () => setConn('live', 'live');
     es.onerror = () => setConn('down', 'reconnecting…');
     for (const kind of ['member', 'kv', 'demo']) {
@@ -203,7 +203,7 @@
     const msg = $('#kv-msg');
     if (!key) return;
     try {
-      const res = await fetch(`/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
+      const res = await fetch(`/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ? body.error.message : `HTTP ${res.status}`);
       msg.className = 'form-msg';
@@ -220,12 +220,12 @@
     const target = ev.target.closest('button');
     if (!target) return;
     if (target.dataset.delete) {
-      await fetch(`/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
+      await fetch(`/v1/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
       refreshSoon();
     } else if (target.dataset.action) {
       target.disabled = true;
       try {
-        const res = await fetch(`/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
+        const res = await fetch(`/v1/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
         if (!res.ok) alert((await res.json()).error.message);
       } finally {
         refreshSoon();

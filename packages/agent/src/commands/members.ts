@@ -6,7 +6,7 @@ import type { Io } from '../io.js';
 /** `gossip members --help`. */
 export const MEMBERS_USAGE = `Usage: gossip members [--http IP:PORT]
 
-Prints the members a running agent knows about (its GET /members).
+Prints the members a running agent knows about (its GET /v1/members).
 
 Options:
   --http IP:PORT   the agent's HTTP API (default 127.0.0.1:7480, the first node of \`gossip demo\`)
@@ -38,11 +38,11 @@ export async function runMembers(argv: readonly string[], io: Io): Promise<numbe
   const http = parseHostPort('http', v.http ?? '127.0.0.1:7480', false);
   let members: MemberJson[];
   try {
-    const res = await fetch(`http://${http}/members`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`http://${http}/v1/members`, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     members = (await res.json()) as MemberJson[];
   } catch (err) {
-    io.err(`gossip members: cannot read http://${http}/members: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`gossip members: cannot read http://${http}/v1/members: ${err instanceof Error ? err.message : String(err)}`);
     io.err('Is an agent running there? Start one with `gossip agent ... --http IP:PORT` or `gossip demo`.');
     return 1;
   }

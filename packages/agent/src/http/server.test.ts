@@ -3,8 +3,6 @@ import { Agent } from '../agent/agent.js';
 import { createCliLogger } from '../agent/logger.js';
 import type { FeedEvent } from '../agent/feed.js';
 import type { MemberJson } from '../agent/member-json.js';
-import { DemoCluster } from '../demo/cluster.js';
-import type { DemoNodeStatus } from './server.js';
 
 type Sse = { event: string; data: FeedEvent };
 type Json = Record<string, unknown>;
@@ -65,7 +63,7 @@ describe('HTTP API of a plain agent', () => {
   });
 
   it('given two joined agents, when GET /members, then both are listed alive with address, incarnation and meta', async () => {
-    const res = await fetch(`${base}/members`);
+    const res = await fetch(`${base}/v1/members`);
     expect(res.status).toBe(200);
     const members = (await res.json()) as MemberJson[];
     expect(members.map((m) => [m.name, m.state])).toEqual([['api-a', 'alive'], ['api-b', 'alive']]);
@@ -77,43 +75,43 @@ describe('HTTP API of a plain agent', () => {
   });
 
   it('given PUT /kv/:key on one agent, then GET /kv/:key on the other returns it once gossiped, and DELETE removes it everywhere', async () => {
-    const put = await fetch(`${base}/kv/${encodeURIComponent('a key/with slash')}`, { method: 'PUT', body: 'héllo' });
+    const put = await fetch(`${base}/v1/kv/${encodeURIComponent('a key/with slash')}`, { method: 'PUT', body: 'héllo' });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ key: 'a key/with slash', value: 'héllo', stamp: { node: 'api-a' } });
-    const other = `http://${b.http!.address}/kv/${encodeURIComponent('a key/with slash')}`;
+    const other = `http://${b.http!.address}/v1/kv/${encodeURIComponent('a key/with slash')}`;
     await eventually(async () => (await fetch(other)).status === 200);
     expect(await (await fetch(other)).json()).toMatchObject({ value: 'héllo' });
 
-    const list = (await (await fetch(`http://${b.http!.address}/kv`)).json()) as Json;
+    const list = (await (await fetch(`http://${b.http!.address}/v1/kv`)).json()) as Json;
     expect(list).toMatchObject({ node: 'api-b', items: [{ key: 'a key/with slash', value: 'héllo' }] });
     expect(list.digest).toBe(a.store.digest());
 
     expect((await fetch(other, { method: 'DELETE' })).status).toBe(200);
-    await eventually(async () => (await fetch(`${base}/kv/${encodeURIComponent('a key/with slash')}`)).status === 404);
+    await eventually(async () => (await fetch(`${base}/v1/kv/${encodeURIComponent('a key/with slash')}`)).status === 404);
     expect((await fetch(other, { method: 'DELETE' })).status).toBe(404);
   });
 
   it('given invalid writes, then 400 for a bad key, 413 for a huge body, 405 for other methods, 404 for unknown routes', async () => {
-    const tooLong = await fetch(`${base}/kv/${'k'.repeat(200)}`, { method: 'PUT', body: 'v' });
+    const tooLong = await fetch(`${base}/v1/kv/${'k'.repeat(200)}`, { method: 'PUT', body: 'v' });
     expect(tooLong.status).toBe(400);
     expect(await tooLong.json()).toMatchObject({ error: { code: 'ERR_KV_INVALID' } });
-    expect((await fetch(`${base}/kv/big`, { method: 'PUT', body: 'v'.repeat(600) })).status).toBe(400);
-    expect((await fetch(`${base}/kv/huge`, { method: 'PUT', body: 'v'.repeat(100_000) })).status).toBe(413);
-    expect((await fetch(`${base}/kv/x`, { method: 'POST', body: 'v' })).status).toBe(405);
-    expect((await fetch(`${base}/kv/%E0%A4%A`)).status).toBe(400);
-    expect((await fetch(`${base}/kv/`, { method: 'PUT', body: 'v' })).status).toBe(400);
+    expect((await fetch(`${base}/v1/kv/big`, { method: 'PUT', body: 'v'.repeat(600) })).status).toBe(400);
+    expect((await fetch(`${base}/v1/kv/huge`, { method: 'PUT', body: 'v'.repeat(100_000) })).status).toBe(413);
+    expect((await fetch(`${base}/v1/kv/x`, { method: 'POST', body: 'v' })).status).toBe(405);
+    expect((await fetch(`${base}/v1/kv/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${base}/v1/kv/`, { method: 'PUT', body: 'v' })).status).toBe(400);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect((await fetch(`${base}/demo`)).status).toBe(404);
+    expect((await fetch(`${base}/v1/demo`)).status).toBe(404);
   });
 
   it('given GET /health, then it reports the health score, member counts and the store', async () => {
-    const health = (await (await fetch(`${base}/health`)).json()) as Json;
+    const health = (await (await fetch(`${base}/v1/health`)).json()) as Json;
     expect(health).toMatchObject({ node: 'api-a', healthScore: 0, members: { alive: 2, suspect: 0, dead: 0, left: 0 }, demo: false });
     expect(health.kv).toMatchObject({ keys: expect.any(Number), digest: expect.stringMatching(/^[0-9a-f]{12}$/) });
   });
 
   it('given GET /metrics, then it is Prometheus text with memberlist and key/value series', async () => {
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetch(`${base}/v1/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     expect(text).toMatch(/^# TYPE gossip_members gauge$/m);
@@ -124,10 +122,10 @@ describe('HTTP API of a plain agent', () => {
   });
 
   it('given GET /events, then history is replayed (joins) and live key/value changes stream as SSE', async () => {
-    const url = `${base}/events`;
+    const url = `${base}/v1/events`;
     const done = readEvents(url, (evs) => evs.some((e) => e.data.kind === 'kv' && e.data.key === 'live'));
     await new Promise((r) => setTimeout(r, 100));
-    await fetch(`${base}/kv/live`, { method: 'PUT', body: 'now' });
+    await fetch(`${base}/v1/kv/live`, { method: 'PUT', body: 'now' });
     const events = await done;
     expect(events.find((e) => e.data.kind === 'member' && e.data.member.name === 'api-b')?.data).toMatchObject({ kind: 'member', type: 'join' });
     expect(events.find((e) => e.data.kind === 'kv' && e.data.key === 'live')?.data).toMatchObject({ value: 'now', origin: 'local', time: expect.any(Number) });
@@ -139,44 +137,7 @@ describe('HTTP API of a plain agent', () => {
     expect(html).not.toMatch(/https?:\/\//);
     const js = await fetch(`${base}/dashboard.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect(await js.text()).toMatch(/EventSource\('\/events'\)/);
+    expect(await js.text()).toMatch(/EventSource\('\/v1\/events'\)/);
     expect((await fetch(`${base}/dashboard.css`)).status).toBe(200);
   });
-});
-
-describe('HTTP API in demo mode', () => {
-  let cluster: DemoCluster;
-
-  beforeAll(async () => {
-    cluster = new DemoCluster({ size: 3, host: '127.0.0.1', httpBasePort: 0, preset: 'local', logger });
-    await cluster.start();
-    await cluster.joinAll();
-  });
-  afterAll(async () => {
-    await cluster.stop();
-  });
-
-  it('given GET /demo, then every node is listed with its addresses and replica digest', async () => {
-    const base = `http://${cluster.agent('node-1')!.http!.address}`;
-    const { nodes } = (await (await fetch(`${base}/demo`)).json()) as { nodes: DemoNodeStatus[] };
-    expect(nodes.map((n) => [n.name, n.running])).toEqual([['node-1', true], ['node-2', true], ['node-3', true]]);
-    expect(nodes[0]).toMatchObject({ gossip: expect.stringMatching(/^127\.0\.0\.1:\d+$/), http: expect.any(String), digest: expect.any(String) });
-  });
-
-  it('given POST kill of the node serving the request, then 409; given kill and revive of another, then the cluster notices both', async () => {
-    const base = `http://${cluster.agent('node-1')!.http!.address}`;
-    const self = await fetch(`${base}/demo/nodes/node-1/kill`, { method: 'POST' });
-    expect(self.status).toBe(409);
-    expect((await fetch(`${base}/demo/nodes/node-9/kill`, { method: 'POST' })).status).toBe(409);
-
-    const kill = await fetch(`${base}/demo/nodes/node-3/kill`, { method: 'POST' });
-    expect(kill.status).toBe(200);
-    expect(((await kill.json()) as { nodes: DemoNodeStatus[] }).nodes[2]).toMatchObject({ name: 'node-3', running: false });
-    expect((await fetch(`${base}/demo/nodes/node-3/kill`, { method: 'POST' })).status).toBe(409);
-    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state !== 'alive', 10_000);
-
-    expect((await fetch(`${base}/demo/nodes/node-3/revive`, { method: 'POST' })).status).toBe(200);
-    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state === 'alive', 10_000);
-    expect(cluster.agent('node-3')!.node.localNode().incarnation).toBeGreaterThan(1);
-  }, 20_000);
 });

@@ -23,14 +23,14 @@ Options:
   --log-level LEVEL      debug, info, warn, error or silent (default info)
   -h, --help             show this help
 
-HTTP API: GET /members, GET /kv, GET|PUT|DELETE /kv/:key, GET /events (SSE),
-          GET /health, GET /metrics (Prometheus), GET / (dashboard)
+HTTP API: GET /v1/members, GET /v1/kv, GET|PUT|DELETE /v1/kv/:key, GET /v1/events (SSE),
+          GET /v1/health, GET /v1/metrics (Prometheus), GET / (dashboard)
 
 Example:
   gossip agent --name a --bind 127.0.0.1:7946 --http 127.0.0.1:7480
   gossip agent --name b --bind 127.0.0.1:7947 --http 127.0.0.1:7481 --join 127.0.0.1:7946
-  curl -X PUT --data hello http://127.0.0.1:7480/kv/greeting
-  curl http://127.0.0.1:7481/kv/greeting`;
+  curl -X PUT --data hello http://127.0.0.1:7480/v1/kv/greeting
+  curl http://127.0.0.1:7481/v1/kv/greeting`;
 
 const FLAGS = {
   name: { type: 'string' },

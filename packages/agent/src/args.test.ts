@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseHostPort, parseSeeds } from './args.js';
 import { parseAgentArgs } from './commands/agent.js';
-import { parseDemoArgs } from './commands/demo.js';
 
 function usage(fn: () => unknown): string {
   try {
@@ -55,13 +54,5 @@ describe('argument parsing', () => {
     [['--name'], /argument missing/],
   ])('given bad agent flags %j, then ERR_USAGE says what is wrong', (argv, expected) => {
     expect(usage(() => parseAgentArgs(argv))).toMatch(expected);
-  });
-
-  it('given demo flags, then defaults are 5 nodes, 60 s, HTTP from 7480, Local preset; out-of-range values are refused', () => {
-    expect(parseDemoArgs([])).toMatchObject({ nodes: 5, durationMs: 60_000, httpPort: 7480, preset: 'local', help: false });
-    expect(parseDemoArgs(['--nodes', '3', '--duration', '20s', '--http-port', '0'])).toMatchObject({ nodes: 3, durationMs: 20_000, httpPort: 0 });
-    expect(usage(() => parseDemoArgs(['--nodes', '1']))).toMatch(/--nodes must be an integer from 2 to 16/);
-    expect(usage(() => parseDemoArgs(['--nodes', 'five']))).toMatch(/--nodes/);
-    expect(usage(() => parseDemoArgs(['--preset', 'wan']))).toMatch(/--preset must be one of local, lan/);
   });
 });

@@ -3,12 +3,12 @@
  *
  * | route | |
  * |---|---|
- * | `GET /members` | members as this node sees them |
- * | `GET /kv`, `GET/PUT/DELETE /kv/:key` | the replicated store (PUT body = the value, UTF-8) |
- * | `GET /events` | server-sent events: membership, key/value changes, demo narration |
- * | `GET /health` | Lifeguard health score, member counts, store summary |
- * | `GET /metrics` | Prometheus text format |
- * | `GET /demo`, `POST /demo/nodes/:name/kill\|revive` | demo mode only |
+ * | `GET /v1/members` | members as this node sees them |
+ * | `GET /v1/kv`, `GET/PUT/DELETE /v1/kv/:key` | the replicated store (PUT body = the value, UTF-8) |
+ * | `GET /v1/events` | server-sent events: membership, key/value changes, demo narration |
+ * | `GET /v1/health` | Lifeguard health score, member counts, store summary |
+ * | `GET /v1/metrics` | Prometheus text format |
+ * | `GET /v1/demo`, `POST /v1/demo/nodes/:name/kill\|revive` | demo mode only |
  * | `GET /` | the dashboard |
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -47,6 +47,9 @@ export interface DemoControl {
   /** Restarts a killed node on the same address; it rejoins. */
   revive(name: string): Promise<void>;
 }
+
+/** Every API route lives under this prefix; the dashboard's files are served outside it. */
+export const API_PREFIX = '/v1/';
 
 /** Largest PUT body read (values are limited further by the store). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -117,11 +120,13 @@ export class HttpApi {
 
 async function route(req: IncomingMessage, res: ServerResponse, agent: Agent | undefined, demo?: DemoControl): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://agent.invalid');
-  const path = url.pathname;
+  const fullPath = url.pathname;
   const method = req.method ?? 'GET';
 
-  const asset = method === 'GET' ? dashboardAsset(path) : undefined;
+  const asset = method === 'GET' ? dashboardAsset(fullPath) : undefined;
   if (asset !== undefined) return sendText(res, 200, asset.body, asset.type);
+  if (!fullPath.startsWith(API_PREFIX)) return sendError(res, 404, 'ERR_NOT_FOUND', `no route for ${method} ${fullPath} (the API is under ${API_PREFIX})`);
+  const path = fullPath.slice(API_PREFIX.length - 1);
   if (agent === undefined || agent.stopped) return sendError(res, 503, 'ERR_UNAVAILABLE', 'the node is not running');
 
   if (path === '/members' && method === 'GET') {
@@ -157,7 +162,7 @@ async function route(req: IncomingMessage, res: ServerResponse, agent: Agent | u
     return kvRoute(req, res, agent, key, method);
   }
   if (path === '/demo' || path.startsWith('/demo/')) return demoRoute(res, demo, path, method, agent.name);
-  return sendError(res, 404, 'ERR_NOT_FOUND', `no route for ${method} ${path}`);
+  return sendError(res, 404, 'ERR_NOT_FOUND', `no route for ${method} ${fullPath}`);
 }
 
 function decodePathSegment(segment: string): string | undefined {
@@ -204,7 +209,7 @@ async function demoRoute(
   if (demo === undefined) return sendError(res, 404, 'ERR_NOT_DEMO', 'not running in demo mode (gossip demo)');
   if (path === '/demo' && method === 'GET') return sendJson(res, 200, { nodes: demo.status() });
   const match = /^\/demo\/nodes\/([^/]+)\/(kill|revive)$/.exec(path);
-  if (match === null || method !== 'POST') return sendError(res, 404, 'ERR_NOT_FOUND', `no route for ${method} ${path}`);
+  if (match === null || method !== 'POST') return sendError(res, 404, 'ERR_NOT_FOUND', `no route for ${method} /v1${path}`);
   const name = decodePathSegment(match[1] ?? '') ?? '';
   if (name === self && match[2] === 'kill') {
     return sendError(res, 409, 'ERR_DEMO_NODE', `${self} serves this API; kill it from another node's dashboard`);
