@@ -3,13 +3,32 @@
  * {@link NodeRecord} is the engine's mutable entry (memberlist's `nodeState`).
  */
 
-import { bytesToIp, joinHostPort } from '@gossip/wire';
+import { NodeState, bytesToIp, joinHostPort } from '@gossip/wire';
 
 /** Liveness of a member as this node believes it (memberlist's `NodeStateType`). */
 export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
 
-/** Wire values of {@link MemberState} (push/pull `State`). */
-export const MEMBER_STATE_CODE: Readonly<Record<MemberState, number>> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+/** Wire values of {@link MemberState} (push/pull `State`), from wire's {@link NodeState}. */
+export const MEMBER_STATE_CODE: Readonly<Record<MemberState, NodeState>> = {
+  alive: NodeState.Alive,
+  suspect: NodeState.Suspect,
+  dead: NodeState.Dead,
+  left: NodeState.Left,
+};
+
+/** The {@link MemberState} of a push/pull `State` value; an unknown value reads as dead. */
+export function memberStateOf(code: number): MemberState {
+  switch (code) {
+    case NodeState.Alive:
+      return 'alive';
+    case NodeState.Suspect:
+      return 'suspect';
+    case NodeState.Left:
+      return 'left';
+    default:
+      return 'dead';
+  }
+}
 
 /** An immutable snapshot of a member, as returned by `members()` and carried by events. */
 export interface Member {

@@ -7,6 +7,7 @@ import type { InboundPacket, Stream } from '@gossip/transport';
 import { encodeUserPacket, ipToBytes } from '@gossip/wire';
 import type { AbortSignalLike } from './abort.js';
 import { AckHandlers } from './ack-handlers.js';
+import { Admission } from './admission.js';
 import { Awareness } from './awareness.js';
 import { TransmitLimitedQueue } from './broadcast-queue.js';
 import { CidrAllowList } from './cidr.js';
@@ -33,6 +34,7 @@ import { Prober } from './prober.js';
 import { PendingWaits } from './pending-waits.js';
 import { PushPullState } from './push-pull.js';
 import { Rejoiner } from './rejoin.js';
+import { InboundRouter } from './router.js';
 import { StreamLayer } from './stream-layer.js';
 
 /** Options of {@link Memberlist.join}. */
@@ -66,6 +68,7 @@ export class Memberlist {
   private readonly ctx: EngineContext;
   private readonly config: ResolvedConfig;
   private readonly acks: AckHandlers;
+  private readonly admission: Admission;
   private readonly membership: Membership;
   private readonly packets: PacketLayer;
   private readonly streams: StreamLayer;
@@ -107,34 +110,22 @@ export class Memberlist {
     );
     this.acks = new AckHandlers(config.clock);
     this.waits = new PendingWaits(config.clock);
-    this.membership = new Membership(this.ctx);
-    const pushPullState = new PushPullState(this.ctx, this.membership);
+    this.admission = new Admission(this.ctx);
+    this.membership = new Membership(this.ctx, this.admission);
     this.packets = new PacketLayer(this.ctx);
-    this.streams = new StreamLayer(this.ctx, {
-      localState: (join) => pushPullState.localState(join),
-      mergeRemoteState: (join, states, user) => pushPullState.mergeRemoteState(join, states, user),
-      userMessage: (payload) => this.deliverUserMessage(payload),
-    });
+    this.streams = new StreamLayer(this.ctx);
     this.prober = new Prober(this.ctx, this.acks, this.packets, this.streams, this.membership);
     this.gossiper = new Gossiper(this.ctx, this.packets, this.streams);
     this.rejoiner = new Rejoiner(this.ctx, this.streams, config.rejoin, () => this.gossiper.schedulePostJoinPushPull());
-    this.packets.setHandlers({
-      ping: (p, from) => this.prober.handlePing(p, from),
-      indirectPing: (p, from) => this.prober.handleIndirectPing(p, from),
-      ack: (a, at) => this.prober.handleAck(a, at),
-      nack: (n) => this.prober.handleNack(n),
-      alive: (a, from) => {
-        if (!this.packets.sourceAllowed(from) || (this.ctx.cidrs !== undefined && !this.ctx.cidrs.allows(a.addr))) {
-          this.ctx.drop('packet', 'ERR_CIDR', 'alive from or about an address outside cidrsAllowed', from);
-          return;
-        }
-        if (this.config.protocolVersion < 2 || a.port === 0) a.port = this.ctx.self.port;
-        this.membership.aliveNode(a);
-      },
-      suspect: (s) => this.membership.suspectNode(s),
-      dead: (d) => this.membership.deadNode(d),
-      user: (payload) => this.deliverUserMessage(payload),
-    });
+    const router = new InboundRouter(
+      this.ctx,
+      this.admission,
+      this.membership,
+      this.prober,
+      new PushPullState(this.ctx, this.membership),
+    );
+    this.packets.attach(router);
+    this.streams.attach(router);
   }
 
   /**
@@ -320,7 +311,7 @@ export class Memberlist {
         info = internMember(m.name, ipToBytes(m.addr), m.port, m.meta, vsn);
         preloadedInfos.set(m, info);
       }
-      if (ctx.cidrs !== undefined && !ctx.cidrs.allows(info.addr)) continue;
+      if (!this.admission.addressAllowed(info.addr)) continue;
       ctx.table.add(new NodeRecord(info, m.incarnation, 'alive', now));
       added++;
     }
@@ -425,16 +416,6 @@ export class Memberlist {
       );
     }
     return meta;
-  }
-
-  private deliverUserMessage(payload: Uint8Array): void {
-    const delegate = this.config.delegate;
-    if (delegate?.notifyMsg === undefined) return;
-    try {
-      delegate.notifyMsg(payload);
-    } catch (err) {
-      this.ctx.logger.error({ err }, 'delegate notifyMsg threw');
-    }
   }
 
   private assertRunning(): void {

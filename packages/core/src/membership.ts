@@ -5,8 +5,9 @@
  */
 import type { TimerHandle } from '@gossip/transport';
 import type { Alive, Dead, PushNodeState, Suspect } from '@gossip/wire';
-import { encodeAlive, encodeDead, encodeSuspect } from '@gossip/wire';
+import { NodeState, encodeAlive, encodeDead, encodeSuspect } from '@gossip/wire';
 import { IO_TURN_MS } from './ack-handlers.js';
+import type { Admission } from './admission.js';
 import { MemberlistBroadcast } from './broadcasts.js';
 import type { EngineContext } from './context.js';
 import type { MemberEventType } from './events.js';
@@ -62,7 +63,10 @@ export class Membership {
   /** Expired suspicions waiting one I/O turn before declaring death (cleared on shutdown). */
   private readonly expiring = new Set<TimerHandle>();
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly admission: Admission,
+  ) {}
 
   /** Handles an `alive` (memberlist's `aliveNode`). */
   aliveNode(a: Alive, options: AliveOptions = {}): void {
@@ -92,22 +96,21 @@ export class Membership {
     }
 
     let record = ctx.table.get(a.node);
+    // memberlist would list an unknown node as dead at incarnation 0 and never accept it; skipping the phantom
+    // entry has the same outcome without a spurious dead member.
+    if (record === undefined && a.incarnation === 0) return;
+    const moved = record !== undefined && (!bytesEqual(record.addr, a.addr) || record.port !== a.port);
+    // memberlist's `IPAllowed`: only a new member's address, or a member's new address, is checked.
+    if ((record === undefined || moved) && !this.admission.addressAllowed(a.addr)) {
+      const what = record === undefined ? 'rejected member outside cidrsAllowed' : 'rejected address update outside cidrsAllowed';
+      ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, what);
+      return;
+    }
     let updatesNode = false;
     if (record === undefined) {
-      // memberlist would list the node as dead at incarnation 0 and never accept it; skipping the phantom entry
-      // has the same outcome without a spurious dead member.
-      if (a.incarnation === 0) return;
-      if (ctx.cidrs !== undefined && !ctx.cidrs.allows(a.addr)) {
-        ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, 'rejected member outside cidrsAllowed');
-        return;
-      }
       record = new NodeRecord(internMember(a.node, a.addr, a.port, a.meta, vsnOf(a)), 0, 'dead', now);
       ctx.table.add(record);
-    } else if (!bytesEqual(record.addr, a.addr) || record.port !== a.port) {
-      if (ctx.cidrs !== undefined && !ctx.cidrs.allows(a.addr)) {
-        ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, 'rejected address update outside cidrsAllowed');
-        return;
-      }
+    } else if (moved) {
       const reclaim = ctx.config.deadNodeReclaimTimeMs;
       const canReclaim = reclaim > 0 && now - record.stateChangedAt > reclaim;
       if (record.state === 'left' || (record.state === 'dead' && canReclaim)) {
@@ -274,14 +277,14 @@ export class Membership {
     for (const r of remote) {
       const meta = r.meta;
       switch (r.state) {
-        case 0:
+        case NodeState.Alive:
           this.aliveNode({ incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn });
           break;
-        case 3:
+        case NodeState.Left:
           this.deadNode({ incarnation: r.incarnation, node: r.name, from: r.name });
           break;
-        case 1:
-        case 2:
+        case NodeState.Suspect:
+        case NodeState.Dead:
           this.suspectNode({ incarnation: r.incarnation, node: r.name, from: this.ctx.name });
           break;
         default:

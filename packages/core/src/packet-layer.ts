@@ -1,21 +1,23 @@
 /**
  * The UDP side of memberlist (spec §5): sending messages with piggybacked broadcasts, compression, CRC,
- * encryption and label, and taking received datagrams apart in the reverse order before dispatching each
- * message. Bad input is dropped with a typed reason, a log line and a counter; it never throws out of here.
+ * encryption and label, and taking received datagrams apart in the reverse order, handing the decoded messages to
+ * the inbound router (router.ts). Bad input is dropped with a typed reason, a log line and a counter; it never
+ * throws out of here.
  */
 import type { InboundPacket } from '@gossip/transport';
-import type {
-  AckResp,
-  Alive,
-  Dead,
-  DecodedMessage,
-  IndirectPingReq,
-  NackResp,
-  Ping,
-  Suspect,
-  WireLimits,
+import type { DecodedMessage, WireLimits } from '@gossip/wire';
+import {
+  MessageType,
+  WireError,
+  addLabel,
+  decodeMessage,
+  encodeCompound,
+  encodeCompress,
+  splitHostPort,
+  stripLabel,
+  unwrapPacket,
+  wrapCrc,
 } from '@gossip/wire';
-import { WireError, addLabel, decodeMessage, encodeCompound, encodeCompress, splitHostPort, stripLabel, unwrapPacket, wrapCrc } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { encryptOverhead } from './delegates.js';
 import { type NodeRecord, bytesEqual } from './member.js';
@@ -27,35 +29,27 @@ export const COMPOUND_OVERHEAD = 2;
 export const COMPOUND_HEADER_OVERHEAD = 2;
 /** Bytes a user message wrapper costs (its type byte). */
 export const USER_MSG_OVERHEAD = 1;
-/** Largest datagram accepted (Go reads 65 536 bytes per datagram). */
-export const MAX_DATAGRAM = 65_536;
 
-/** Where decoded packet messages go. */
-export interface PacketHandlers {
-  ping(p: Ping, from: string): void;
-  indirectPing(p: IndirectPingReq, from: string): void;
-  ack(a: AckResp, receivedAt: number): void;
-  nack(n: NackResp): void;
-  alive(a: Alive, from: string): void;
-  suspect(s: Suspect): void;
-  dead(d: Dead): void;
-  user(payload: Uint8Array): void;
+/** Where received datagrams go: the inbound router (router.ts). */
+export interface PacketInbound {
+  /** Whether a datagram of `size` bytes from `from` is read at all (the one datagram admission point). */
+  admitDatagram(from: string, size: number): boolean;
+  /** The messages one datagram carried, decoded, in order. */
+  packetMessages(messages: readonly DecodedMessage[], from: string, receivedAt: number): void;
 }
-
-type StateMessage = Extract<DecodedMessage, { type: 'alive' | 'suspect' | 'dead' | 'user' }>;
 
 /** Sends and receives datagrams for one node. */
 export class PacketLayer {
-  private handlers: PacketHandlers | undefined;
+  private inbound: PacketInbound | undefined;
   private readonly limits: WireLimits;
 
   constructor(private readonly ctx: EngineContext) {
     this.limits = { maxDecompressedBytes: ctx.config.maxDecompressedBytes };
   }
 
-  /** Connects the dispatch targets (done once, after every component exists). */
-  setHandlers(handlers: PacketHandlers): void {
-    this.handlers = handlers;
+  /** Connects the inbound router (done once, after every component exists: the router needs the prober). */
+  attach(inbound: PacketInbound): void {
+    this.inbound = inbound;
   }
 
   /**
@@ -80,7 +74,7 @@ export class PacketLayer {
     for (const u of user) {
       if (u.length === 0) continue;
       const framed = new Uint8Array(u.length + 1);
-      framed[0] = 8;
+      framed[0] = MessageType.User;
       framed.set(u, 1);
       msgs.push(framed);
     }
@@ -152,13 +146,11 @@ export class PacketLayer {
   /** Entry point for every received datagram (memberlist's `ingestPacket`). Never throws. */
   ingest(packet: InboundPacket): void {
     const ctx = this.ctx;
-    if (ctx.shuttingDown) return;
+    const inbound = this.inbound;
+    if (ctx.shuttingDown || inbound === undefined) return;
     const from = packet.from;
     ctx.metrics.incrCounter(MetricNames.udpReceived, packet.data.length);
-    if (packet.data.length > MAX_DATAGRAM) {
-      ctx.drop('packet', 'ERR_TOO_LARGE', `datagram of ${packet.data.length} bytes`, from);
-      return;
-    }
+    if (!inbound.admitDatagram(from, packet.data.length)) return;
     let buf: Uint8Array;
     let labelBytes: Uint8Array;
     try {
@@ -200,82 +192,22 @@ export class PacketLayer {
       ctx.drop('packet', wireCode(err), describe(err), from);
       return;
     }
-    this.dispatch(messages, from, packet.receivedAt);
+    inbound.packetMessages(this.decodeAll(messages, from), from, packet.receivedAt);
   }
 
-  private dispatch(messages: readonly Uint8Array[], from: string, receivedAt: number): void {
-    const ctx = this.ctx;
-    const h = this.handlers;
-    if (h === undefined) return;
-    // memberlist hands alive messages to a high-priority queue and the rest to a low-priority one, each bounded
-    // by HandoffQueueDepth; probes and acks are handled at once.
-    const high: StateMessage[] = [];
-    const low: StateMessage[] = [];
+  /** Decodes each message of the datagram; the ones that decode go to the router, in order. */
+  private decodeAll(messages: readonly Uint8Array[], from: string): DecodedMessage[] {
+    const decoded: DecodedMessage[] = [];
     for (const msg of messages) {
-      let decoded: DecodedMessage;
       try {
-        decoded = decodeMessage(msg, this.limits);
+        decoded.push(decodeMessage(msg, this.limits));
       } catch (err) {
-        ctx.drop('packet', wireCode(err), describe(err), from);
-        continue;
-      }
-      try {
-        switch (decoded.type) {
-          case 'ping':
-            h.ping(decoded.body, from);
-            break;
-          case 'indirect':
-            h.indirectPing(decoded.body, from);
-            break;
-          case 'ack':
-            h.ack(decoded.body, receivedAt);
-            break;
-          case 'nack':
-            h.nack(decoded.body);
-            break;
-          case 'alive':
-          case 'suspect':
-          case 'dead':
-          case 'user': {
-            const queue = decoded.type === 'alive' ? high : low;
-            if (queue.length >= ctx.config.handoffQueueDepth) {
-              ctx.metrics.incrCounter(MetricNames.handoffDropped, 1);
-              ctx.logger.warn({ from, type: decoded.type }, 'handoff queue full, dropping message');
-            } else {
-              queue.push(decoded);
-            }
-            break;
-          }
-          default:
-            ctx.drop('packet', 'ERR_UNKNOWN_TYPE', `message type ${decoded.type} not supported on packets`, from);
-        }
-      } catch (err) {
-        ctx.logger.error({ err, from }, 'failed to handle packet message');
+        this.ctx.drop('packet', wireCode(err), describe(err), from);
       }
     }
-    for (const m of [...high, ...low]) {
-      try {
-        if (m.type === 'alive') h.alive(m.body, from);
-        else if (m.type === 'suspect') h.suspect(m.body);
-        else if (m.type === 'dead') h.dead(m.body);
-        else h.user(m.body);
-      } catch (err) {
-        ctx.logger.error({ err, from }, 'failed to handle packet message');
-      }
-    }
-  }
-
-  /** True if `from` (an `ip:port`) may send alive messages under `cidrsAllowed` (memberlist's `ensureCanConnect`). */
-  sourceAllowed(from: string): boolean {
-    if (this.ctx.cidrs === undefined) return true;
-    try {
-      return this.ctx.cidrs.allowsText(splitHostPort(from).host);
-    } catch {
-      return false;
-    }
+    return decoded;
   }
 }
-
 
 /** The drop reason for a failure: the wire error's code, or a generic malformed. */
 export function wireCode(err: unknown): string {

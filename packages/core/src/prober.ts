@@ -282,13 +282,15 @@ export class Prober {
     void this.packets.sendMsg(to, encodeAck({ seqNo: p.seqNo, payload }));
   }
 
-  /** Relays an indirect probe (spec §8.2): ping the target, forward its ack, or nack after the probe timeout. */
+  /**
+   * Relays an indirect probe (spec §8.2): ping the target, forward its ack, or nack after the probe timeout. The
+   * router has already fixed up the target's port.
+   */
   handleIndirectPing(ind: IndirectPingReq, from: string): void {
     const ctx = this.ctx;
-    const port = ctx.config.protocolVersion < 2 || ind.port === 0 ? ctx.self.port : ind.port;
     let target: string;
     try {
-      target = joinHostPort(bytesToIp(ind.target), port);
+      target = joinHostPort(bytesToIp(ind.target), ind.port);
     } catch {
       ctx.drop('packet', 'ERR_MALFORMED', 'indirect ping with invalid target address', from);
       return;

@@ -3,12 +3,12 @@
  * compatibility check, the merge delegate's veto on joins, and merging the remote list and user state.
  */
 import type { PushNodeState, PushPull } from '@gossip/wire';
+import { NodeState } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
-import { MEMBER_STATE_CODE, type Member, type MemberState, hostPort, ipText } from './member.js';
+import { MEMBER_STATE_CODE, type Member, hostPort, ipText, memberStateOf } from './member.js';
 import type { Membership } from './membership.js';
 
-const STATE_NAMES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
 const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** Builds and merges push/pull state for one node. */
@@ -87,7 +87,7 @@ export class PushPullState {
       maxdmin = Math.max(maxdmin, v[3] ?? 0);
       mindmax = Math.min(mindmax, v[4] ?? 0);
     };
-    for (const r of remote) if (r.state === 0 && r.vsn.length >= 5) widen(r.vsn);
+    for (const r of remote) if (r.state === NodeState.Alive && r.vsn.length >= 5) widen(r.vsn);
     for (const n of this.ctx.table.all()) if (n.state === 'alive') widen(n.vsn);
 
     const check = (name: string, pcur: number, dcur: number): void => {
@@ -121,7 +121,7 @@ function remoteMember(r: PushNodeState, now: number): Member {
     port: r.port,
     address: hostPort(ip, r.port),
     meta: (r.meta ?? EMPTY).slice(),
-    state: STATE_NAMES[r.state] ?? 'dead',
+    state: memberStateOf(r.state),
     incarnation: r.incarnation,
     pmin: r.vsn[0] ?? 0,
     pmax: r.vsn[1] ?? 0,

@@ -6,13 +6,10 @@
  */
 import type { Stream } from '@gossip/transport';
 import type { WireLimits } from '@gossip/wire';
-import { StreamScan, WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
+import { MessageType, StreamScan, WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { encryptedLength } from './delegates.js';
 import { MemberlistError } from './errors.js';
-
-const ENCRYPT_MSG = 10;
-const COMPRESS_MSG = 9;
 
 /** Buffers chunks read from a stream. */
 export class StreamReader {
@@ -105,7 +102,7 @@ export function encodeFrame(ctx: EngineContext, message: Uint8Array, labelBytes:
     const version = ctx.encryptionVersion();
     const n = encryptedLength(version, buf.length);
     const header = new Uint8Array(5);
-    header[0] = ENCRYPT_MSG;
+    header[0] = MessageType.Encrypt;
     new DataView(header.buffer).setUint32(1, n);
     const sealed = cipher.encrypt(buf, concat(header, labelBytes), version);
     if (sealed.length !== n) {
@@ -154,7 +151,7 @@ export async function readFrame(
   while (reader.buffered().length === 0) {
     if (!(await reader.fill())) return null;
   }
-  const encrypted = reader.buffered()[0] === ENCRYPT_MSG;
+  const encrypted = reader.buffered()[0] === MessageType.Encrypt;
   const cipher = ctx.config.cipher;
   if (encrypted && cipher === undefined) {
     throw new MemberlistError('ERR_ENCRYPTION', 'Remote state is encrypted and encryption is not configured');
@@ -183,7 +180,7 @@ export async function readFrame(
     }
   }
   if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty stream message');
-  if (plain[0] === COMPRESS_MSG) {
+  if (plain[0] === MessageType.Compress) {
     try {
       plain = decodeCompress(plain, ctx.config.maxDecompressedBytes);
     } catch (err) {

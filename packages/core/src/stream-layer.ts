@@ -6,6 +6,7 @@
 import type { Stream } from '@gossip/transport';
 import type { Ping, PushNodeState, PushPull, WireLimits } from '@gossip/wire';
 import {
+  MessageType,
   decodeAck,
   decodeErr,
   decodePing,
@@ -17,7 +18,6 @@ import {
   encodePushPull,
   encodeUserStream,
   labelHeader,
-  splitHostPort,
 } from '@gossip/wire';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
@@ -26,14 +26,14 @@ import { MetricNames } from './metrics.js';
 import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
 import { bytesEqual } from './member.js';
 
-const MSG_PING = 0;
-const MSG_ACK = 2;
-const MSG_PUSH_PULL = 6;
-const MSG_USER = 8;
-const MSG_ERR = 13;
-
-/** What the stream layer needs from the rest of the engine. */
-export interface StreamHandlers {
+/** Where inbound streams and remote push/pull states go: the inbound router (router.ts). */
+export interface StreamInbound {
+  /** Whether an inbound stream from `from` is served at all (checked before anything is read). */
+  admitStream(from: string): boolean;
+  /** Reserves an inbound push/pull slot before its body is buffered; false refuses the stream. */
+  takePushPull(from: string): boolean;
+  /** Gives back a slot taken with {@link StreamInbound.takePushPull}. */
+  releasePushPull(): void;
   /** Our push/pull state (node list and delegate state). */
   localState(join: boolean): PushPull;
   /** Merges a remote push/pull; throws a MemberlistError when it is rejected (versions, merge veto). */
@@ -51,26 +51,34 @@ interface ExchangeOptions {
 
 /** Serves and dials streams for one node. */
 export class StreamLayer {
-  private inboundPushPulls = 0;
+  private inbound: StreamInbound | undefined;
   private readonly open = new Set<Stream>();
   /** Dials still connecting; each gives up when called. */
   private readonly pendingDials = new Set<() => void>();
   private readonly limits: WireLimits;
   private readonly maxBuffered: number;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly handlers: StreamHandlers,
-  ) {
+  constructor(private readonly ctx: EngineContext) {
     this.limits = streamLimits(ctx);
     this.maxBuffered = (this.limits.maxStreamFrameBytes ?? 0) + 512;
+  }
+
+  /** Connects the inbound router (done once, after every component exists: the router needs the prober). */
+  attach(inbound: StreamInbound): void {
+    this.inbound = inbound;
+  }
+
+  private router(): StreamInbound {
+    if (this.inbound === undefined) throw new MemberlistError('ERR_SHUTDOWN', 'stream layer is not attached');
+    return this.inbound;
   }
 
   /** Serves one inbound stream (memberlist's `handleConn`). Never throws. */
   async handleInbound(stream: Stream): Promise<void> {
     const ctx = this.ctx;
     const from = stream.remoteAddress;
-    if (ctx.shuttingDown) {
+    const inbound = this.inbound;
+    if (ctx.shuttingDown || inbound === undefined) {
       stream.destroy();
       return;
     }
@@ -78,10 +86,7 @@ export class StreamLayer {
     ctx.metrics.incrCounter(MetricNames.tcpAccept, 1);
     let slot = false;
     try {
-      if (ctx.cidrs !== undefined && !this.allowed(from)) {
-        ctx.drop('stream', 'ERR_CIDR', 'source outside cidrsAllowed', from);
-        return;
-      }
+      if (!inbound.admitStream(from)) return;
       stream.setDeadline(ctx.clock.now() + ctx.config.tcpTimeoutMs);
       const reader = new StreamReader(stream, this.maxBuffered);
       let label: Uint8Array | null;
@@ -114,8 +119,8 @@ export class StreamLayer {
         return;
       }
       if (!more) return;
-      if (reader.buffered()[0] === MSG_PUSH_PULL) {
-        if (!this.takePushPullSlot(from)) return;
+      if (reader.buffered()[0] === MessageType.PushPull) {
+        if (!inbound.takePushPull(from)) return;
         slot = true;
       }
       let msg: Uint8Array | null;
@@ -128,36 +133,32 @@ export class StreamLayer {
         return;
       }
       if (msg === null) return;
-      if (msg[0] === MSG_PUSH_PULL && !slot) {
+      if (msg[0] === MessageType.PushPull && !slot) {
         // Compressed or encrypted: only now do we know it is a push/pull.
-        if (!this.takePushPullSlot(from)) return;
+        if (!inbound.takePushPull(from)) return;
         slot = true;
       }
-      await this.serve(stream, msg, label, from);
+      await this.serve(inbound, stream, msg, label, from);
     } catch (err) {
       if (!ctx.shuttingDown) ctx.logger.warn({ err, from }, 'stream failed');
     } finally {
-      if (slot) this.inboundPushPulls--;
+      if (slot) inbound.releasePushPull();
       this.open.delete(stream);
       await closeQuietly(stream);
     }
   }
 
-  /** Reserves one of `maxConcurrentPushPulls` inbound push/pull slots; counts and logs a refusal. */
-  private takePushPullSlot(from: string): boolean {
-    if (this.inboundPushPulls >= this.ctx.config.maxConcurrentPushPulls) {
-      this.ctx.drop('stream', 'ERR_OVERLOADED', 'too many pending push/pull requests', from);
-      return false;
-    }
-    this.inboundPushPulls++;
-    return true;
-  }
-
   /** Serves one request; a push/pull arrives here holding its slot (released by the caller). */
-  private async serve(stream: Stream, msg: Uint8Array, label: Uint8Array, from: string): Promise<void> {
+  private async serve(
+    inbound: StreamInbound,
+    stream: Stream,
+    msg: Uint8Array,
+    label: Uint8Array,
+    from: string,
+  ): Promise<void> {
     const ctx = this.ctx;
     switch (msg[0]) {
-      case MSG_USER: {
+      case MessageType.User: {
         let payload: Uint8Array;
         try {
           payload = decodeUserStream(msg, this.limits);
@@ -166,10 +167,10 @@ export class StreamLayer {
           ctx.drop('stream', e.code, e.message, from);
           return;
         }
-        if (payload.length > 0) this.handlers.userMessage(payload);
+        if (payload.length > 0) inbound.userMessage(payload);
         return;
       }
-      case MSG_PUSH_PULL: {
+      case MessageType.PushPull: {
         let remote: PushPull;
         try {
           remote = decodePushPull(msg, this.limits);
@@ -181,13 +182,13 @@ export class StreamLayer {
         ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
         await this.reply(stream, this.encodeLocalState(remote.join), label);
         try {
-          this.handlers.mergeRemoteState(remote.join, this.fixPorts(remote.states), remote.userState);
+          inbound.mergeRemoteState(remote.join, remote.states, remote.userState);
         } catch (err) {
           ctx.logger.warn({ err, from }, 'failed push/pull merge');
         }
         return;
       }
-      case MSG_PING: {
+      case MessageType.Ping: {
         let ping: Ping;
         try {
           ping = decodePing(msg);
@@ -217,7 +218,7 @@ export class StreamLayer {
       deadline: started + ctx.config.tcpTimeoutMs,
       signal,
     });
-    const msg = this.expectMessage(response, MSG_PUSH_PULL, 'push/pull');
+    const msg = this.expectMessage(response, MessageType.PushPull, 'push/pull');
     let remote: PushPull;
     try {
       remote = decodePushPull(msg, this.limits);
@@ -225,7 +226,7 @@ export class StreamLayer {
       throw asMemberlistError(err, 'failed to read remote state');
     }
     ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
-    this.handlers.mergeRemoteState(join, this.fixPorts(remote.states), remote.userState);
+    this.router().mergeRemoteState(join, remote.states, remote.userState);
     ctx.metrics.addSample(MetricNames.pushPullNode, ctx.clock.now() - started);
   }
 
@@ -241,7 +242,7 @@ export class StreamLayer {
   /** The TCP fallback ping (spec §6.5): true if the peer acked `ping.seqNo` before `deadline`. */
   async tcpPing(address: string, ping: Ping, deadline: number): Promise<boolean> {
     const response = await this.exchange(address, encodePing(ping), { expectResponse: true, deadline });
-    const msg = this.expectMessage(response, MSG_ACK, 'ping');
+    const msg = this.expectMessage(response, MessageType.Ack, 'ping');
     const ack = decodeAck(msg);
     if (ack.seqNo !== ping.seqNo) {
       throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `ack sequence ${ack.seqNo} does not match ping ${ping.seqNo}`);
@@ -339,9 +340,9 @@ export class StreamLayer {
     });
   }
 
-  private expectMessage(msg: Uint8Array | null, type: number, what: string): Uint8Array {
+  private expectMessage(msg: Uint8Array | null, type: MessageType, what: string): Uint8Array {
     if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `no ${what} response`);
-    if (msg[0] === MSG_ERR) {
+    if (msg[0] === MessageType.Err) {
       let text: string;
       try {
         text = decodeErr(msg).error;
@@ -367,26 +368,9 @@ export class StreamLayer {
   }
 
   private encodeLocalState(join: boolean): Uint8Array {
-    const msg = encodePushPull(this.handlers.localState(join));
+    const msg = encodePushPull(this.router().localState(join));
     this.ctx.metrics.setGauge(MetricNames.sizeLocal, msg.length);
     return msg;
-  }
-
-  /** memberlist substitutes its own port for port 0, and for every port when speaking protocol 1. */
-  private fixPorts(states: PushNodeState[]): PushNodeState[] {
-    const ctx = this.ctx;
-    for (const s of states) {
-      if (ctx.config.protocolVersion < 2 || s.port === 0) s.port = ctx.self.port;
-    }
-    return states;
-  }
-
-  private allowed(from: string): boolean {
-    try {
-      return this.ctx.cidrs?.allowsText(splitHostPort(from).host) ?? true;
-    } catch {
-      return false;
-    }
   }
 }
 
