@@ -6,15 +6,10 @@
  * Event-loop stalls: after a stall Node.js runs every expired timer before it reads the datagrams that arrived
  * meanwhile, so an ack sitting in the socket buffer would lose the race against its own timeout and a healthy
  * peer would be accused by the node that was actually stuck. An expiry is therefore confirmed one I/O turn later
- * ({@link IO_TURN_MS}), and reports how late the timer fired so callers can tell a stall from a silent peer.
+ * (`IO_TURN_MS`, io-turn.ts), and reports how late the timer fired so callers can tell a stall from a silent peer.
  */
 import type { Clock, TimerHandle } from '@gossip/transport';
-
-/**
- * Delay that lets the event loop read pending I/O before a timeout is acted upon. 1 ms, the shortest timer Node.js
- * schedules: a timer created in the timers phase runs after the next poll phase has delivered waiting datagrams.
- */
-export const IO_TURN_MS = 1;
+import { IO_TURN_MS } from './io-turn.js';
 
 /** Callbacks of one pending ack. */
 export interface AckCallbacks {

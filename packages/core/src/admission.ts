@@ -1,11 +1,12 @@
 /**
  * Inbound admission: the one place that decides whether a datagram, a stream, a source address or an advertised
  * member address may take part (memberlist's `ensureCanConnect` and `IPAllowed`, the datagram size bound and the
- * `maxConcurrentPushPulls` cap). The inbound router asks it before dispatching; membership asks it about new and
+ * `maxConcurrentPushPulls` cap, the label check). The inbound router asks it before dispatching; membership asks it about new and
  * moved members, as memberlist's `aliveNode` does. Per-source and total-bytes limits belong here too.
  */
 import { splitHostPort } from '@gossip/wire';
 import type { EngineContext } from './context.js';
+import { bytesEqual } from './member.js';
 
 /** Largest datagram accepted (Go reads 65 536 bytes per datagram). */
 export const MAX_DATAGRAM = 65_536;
@@ -32,6 +33,23 @@ export class Admission {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Checks the label a datagram or stream arrived with (PROTOCOL.md §3) and returns the label to authenticate its
+   * encryption with, or undefined when it is dropped. With `skipInboundLabelCheck`, unlabelled input is taken as
+   * ours and a label is refused (it would be a second one).
+   */
+  acceptLabel(kind: 'packet' | 'stream', label: Uint8Array, from: string): Uint8Array | undefined {
+    const ctx = this.ctx;
+    if (ctx.config.skipInboundLabelCheck) {
+      if (label.length === 0) return ctx.labelBytes;
+      ctx.drop(kind, 'ERR_LABEL', `unexpected double ${kind} label header`, from);
+      return undefined;
+    }
+    if (bytesEqual(label, ctx.labelBytes)) return label;
+    ctx.drop(kind, 'ERR_LABEL', `discarding ${kind} with unacceptable label`, from);
+    return undefined;
   }
 
   /**

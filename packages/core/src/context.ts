@@ -3,7 +3,7 @@
  * and the bits of identity every protocol component needs. One object, passed to each component, instead of a
  * web of back references.
  */
-import type { Clock, Random, Transport } from '@gossip/transport';
+import type { Clock, Random, TimerHandle, Transport } from '@gossip/transport';
 import type { Awareness } from './awareness.js';
 import type { TransmitLimitedQueue } from './broadcast-queue.js';
 import type { CidrAllowList } from './cidr.js';
@@ -103,6 +103,17 @@ export class EngineContext {
       if (n.name !== this.name && n.state !== 'dead' && n.state !== 'left') return true;
     }
     return false;
+  }
+
+  /** A random delay in [0, `intervalMs`) before a periodic timer's first tick, so nodes started together do not fire together. */
+  stagger(intervalMs: number): number {
+    return this.random.int(Math.max(1, Math.floor(intervalMs)));
+  }
+
+  /** Clears `handle` if one is set; returns `undefined` to store back (`this.timer = ctx.cancelTimer(this.timer)`). */
+  cancelTimer(handle: TimerHandle): undefined {
+    if (handle !== undefined) this.clock.clearTimeout(handle);
+    return undefined;
   }
 
   /** Records a dropped inbound packet or stream: a warning line and a counter labelled with the reason. */

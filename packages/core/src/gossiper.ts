@@ -51,24 +51,20 @@ export class Gossiper {
     this.stopped = false;
     this.gossipEnabled = c.gossipIntervalMs > 0 && c.gossipNodes > 0;
     if (this.gossipEnabled) {
-      this.nextGossipAt = ctx.clock.now() + ctx.random.int(Math.max(1, Math.floor(c.gossipIntervalMs)));
+      this.nextGossipAt = ctx.clock.now() + ctx.stagger(c.gossipIntervalMs);
       this.armGossip();
     }
     if (c.pushPullIntervalMs > 0) {
-      const stagger = ctx.random.int(Math.max(1, Math.floor(c.pushPullIntervalMs)));
-      this.pushPullTimer = ctx.clock.setTimeout(() => this.schedulePushPull(), stagger);
+      this.pushPullTimer = ctx.clock.setTimeout(() => this.schedulePushPull(), ctx.stagger(c.pushPullIntervalMs));
     }
   }
 
   /** Stops both timers. */
   stop(): void {
     this.stopped = true;
-    if (this.gossipTimer !== undefined) this.ctx.clock.clearTimeout(this.gossipTimer);
-    if (this.pushPullTimer !== undefined) this.ctx.clock.clearTimeout(this.pushPullTimer);
-    if (this.postJoinTimer !== undefined) this.ctx.clock.clearTimeout(this.postJoinTimer);
-    this.gossipTimer = undefined;
-    this.pushPullTimer = undefined;
-    this.postJoinTimer = undefined;
+    this.gossipTimer = this.ctx.cancelTimer(this.gossipTimer);
+    this.pushPullTimer = this.ctx.cancelTimer(this.pushPullTimer);
+    this.postJoinTimer = this.ctx.cancelTimer(this.postJoinTimer);
   }
 
   /**
@@ -81,7 +77,7 @@ export class Gossiper {
     const ctx = this.ctx;
     const d = ctx.config.postJoinPushPullDelayMs;
     if (this.stopped || d <= 0 || this.postJoinTimer !== undefined) return;
-    const delay = d + ctx.random.int(Math.max(1, Math.floor(d)));
+    const delay = d + ctx.stagger(d);
     this.postJoinTimer = ctx.clock.setTimeout(() => {
       this.postJoinTimer = undefined;
       if (this.stopped) return;

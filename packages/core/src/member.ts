@@ -157,23 +157,43 @@ export function hostPort(ip: string, port: number): string {
   return joinHostPort(ip, port);
 }
 
-/** Takes an immutable public snapshot of a record. */
-export function snapshotMember(record: NodeRecord): Member {
-  const vsn = record.vsn;
+/**
+ * What a public {@link Member} is built from. A {@link NodeRecord} is one as it is; an alive message and a
+ * push/pull entry are mapped onto it by their handlers.
+ */
+export interface MemberSource {
+  readonly name: string;
+  /** The advertised IP as text (see {@link ipText}). */
+  readonly ip: string;
+  readonly port: number;
+  /** Metadata; `null` reads as none. Copied into the snapshot. */
+  readonly meta: Uint8Array | null;
+  readonly state: MemberState;
+  readonly incarnation: number;
+  /** `[pmin, pmax, pcur, dmin, dmax, dcur]`; missing entries read as 0. */
+  readonly vsn: Uint8Array;
+  readonly stateChangedAt: number;
+}
+
+const NO_META = new Uint8Array(0);
+
+/** Builds an immutable public snapshot: the one place a {@link Member} is made (records, events, delegates). */
+export function snapshotMember(source: MemberSource): Member {
+  const vsn = source.vsn;
   return Object.freeze({
-    name: record.name,
-    addr: record.ip,
-    port: record.port,
-    address: hostPort(record.ip, record.port),
-    meta: record.meta.slice(),
-    state: record.state,
-    incarnation: record.incarnation,
+    name: source.name,
+    addr: source.ip,
+    port: source.port,
+    address: hostPort(source.ip, source.port),
+    meta: (source.meta ?? NO_META).slice(),
+    state: source.state,
+    incarnation: source.incarnation,
     pmin: vsn[0] ?? 0,
     pmax: vsn[1] ?? 0,
     pcur: vsn[2] ?? 0,
     dmin: vsn[3] ?? 0,
     dmax: vsn[4] ?? 0,
     dcur: vsn[5] ?? 0,
-    stateChangedAt: record.stateChangedAt,
+    stateChangedAt: source.stateChangedAt,
   });
 }

@@ -6,11 +6,11 @@
 import type { TimerHandle } from '@gossip/transport';
 import type { Alive, Dead, PushNodeState, Suspect } from '@gossip/wire';
 import { NodeState, encodeAlive, encodeDead, encodeSuspect } from '@gossip/wire';
-import { IO_TURN_MS } from './ack-handlers.js';
 import type { Admission } from './admission.js';
 import { MemberlistBroadcast } from './broadcasts.js';
 import type { EngineContext } from './context.js';
 import type { MemberEventType } from './events.js';
+import { IO_TURN_MS } from './io-turn.js';
 import { type Member, type MemberState, NodeRecord, bytesEqual, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
 import { MetricNames } from './metrics.js';
 import { aliveBroadcastFor, internMember } from './intern.js';
@@ -28,25 +28,9 @@ function vsnOf(a: Alive): Uint8Array {
 }
 
 /** A public snapshot of a member described by an alive message (for delegates that vet it). */
-export function memberFromAlive(a: Alive, state: MemberState, now: number): Member {
-  const ip = ipText(a.addr);
-  const vsn = a.vsn;
-  return Object.freeze({
-    name: a.node,
-    addr: ip,
-    port: a.port,
-    address: hostPort(ip, a.port),
-    meta: (a.meta ?? EMPTY).slice(),
-    state,
-    incarnation: a.incarnation,
-    pmin: vsn[0] ?? 0,
-    pmax: vsn[1] ?? 0,
-    pcur: vsn[2] ?? 0,
-    dmin: vsn[3] ?? 0,
-    dmax: vsn[4] ?? 0,
-    dcur: vsn[5] ?? 0,
-    stateChangedAt: now,
-  });
+function memberFromAlive(a: Alive, now: number): Member {
+  const { node: name, port, meta, incarnation, vsn } = a;
+  return snapshotMember({ name, ip: ipText(a.addr), port, meta, state: 'alive', incarnation, vsn, stateChangedAt: now });
 }
 
 /** Options of {@link Membership.aliveNode}. */
@@ -88,7 +72,7 @@ export class Membership {
         ctx.logger.warn({ peer: a.node }, 'ignoring alive without versions');
         return;
       }
-      const verdict = this.callDelegate(() => aliveDelegate.notifyAlive?.(memberFromAlive(a, 'alive', now)));
+      const verdict = this.callDelegate(() => aliveDelegate.notifyAlive?.(memberFromAlive(a, now)));
       if (verdict instanceof Error) {
         ctx.logger.warn({ peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
         return;
@@ -127,7 +111,7 @@ export class Membership {
         const conflict = ctx.config.conflict;
         if (conflict?.notifyConflict !== undefined) {
           const existing = snapshotMember(record);
-          const other = memberFromAlive(a, 'alive', now);
+          const other = memberFromAlive(a, now);
           this.callDelegate(() => conflict.notifyConflict?.(existing, other));
         }
         return;
@@ -250,17 +234,13 @@ export class Membership {
     this.stopSuspicion(d.node);
     if (isDeadOrLeft(record.state)) return;
 
-    if (record.name === ctx.name) {
-      if (!ctx.leaving) {
-        ctx.logger.warn({ accuser: d.from }, 'refuting a dead message');
-        this.refute(record, d.incarnation);
-        return;
-      }
-      // Leaving: this dead message is our goodbye; leave() waits for it to be sent.
-      this.broadcast(d.node, encodeDead(d), onBroadcastDone);
-    } else {
-      this.broadcast(d.node, encodeDead(d), onBroadcastDone);
+    if (record.name === ctx.name && !ctx.leaving) {
+      ctx.logger.warn({ accuser: d.from }, 'refuting a dead message');
+      this.refute(record, d.incarnation);
+      return;
     }
+    // About ourselves while leaving, this dead message is our goodbye: leave() waits for it to be sent.
+    this.broadcast(d.node, encodeDead(d), onBroadcastDone);
     ctx.metrics.incrCounter(MetricNames.msgDead, 1);
 
     const now = ctx.clock.now();

@@ -75,6 +75,8 @@ export const MetricNames = Object.freeze({
   streamDropped: ['gossip', 'stream', 'dropped'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
+  /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */
+  probeInconclusive: ['gossip', 'probe', 'inconclusive'],
 } as const satisfies Record<string, readonly string[]>);
 
 /** Summary statistics of the samples recorded under one key. */

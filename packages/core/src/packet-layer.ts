@@ -20,7 +20,7 @@ import {
 } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { encryptOverhead } from './delegates.js';
-import { type NodeRecord, bytesEqual } from './member.js';
+import type { NodeRecord } from './member.js';
 import { MetricNames } from './metrics.js';
 
 /** Bytes a compound spends per part (its length slot). */
@@ -34,6 +34,8 @@ export const USER_MSG_OVERHEAD = 1;
 export interface PacketInbound {
   /** Whether a datagram of `size` bytes from `from` is read at all (the one datagram admission point). */
   admitDatagram(from: string, size: number): boolean;
+  /** The label to authenticate the datagram with, or undefined when its label is refused. */
+  acceptLabel(kind: 'packet', label: Uint8Array, from: string): Uint8Array | undefined;
   /** The messages one datagram carried, decoded, in order. */
   packetMessages(messages: readonly DecodedMessage[], from: string, receivedAt: number): void;
 }
@@ -161,20 +163,12 @@ export class PacketLayer {
       ctx.drop('packet', 'ERR_LABEL', describe(err), from);
       return;
     }
-    if (ctx.config.skipInboundLabelCheck) {
-      if (labelBytes.length > 0) {
-        ctx.drop('packet', 'ERR_LABEL', 'unexpected double packet label header', from);
-        return;
-      }
-      labelBytes = ctx.labelBytes;
-    } else if (!bytesEqual(labelBytes, ctx.labelBytes)) {
-      ctx.drop('packet', 'ERR_LABEL', 'discarding packet with unacceptable label', from);
-      return;
-    }
+    const label = inbound.acceptLabel('packet', labelBytes, from);
+    if (label === undefined) return;
     const cipher = ctx.config.cipher;
     if (cipher !== undefined) {
       try {
-        buf = cipher.decrypt(buf, labelBytes);
+        buf = cipher.decrypt(buf, label);
       } catch (err) {
         if (ctx.gossipVerify.incoming) {
           ctx.drop('packet', 'ERR_ENCRYPTION', `decrypt failed: ${describe(err)}`, from);

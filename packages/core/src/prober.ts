@@ -7,8 +7,9 @@
 import type { TimerHandle } from '@gossip/transport';
 import type { AckResp, IndirectPingReq, NackResp, Ping } from '@gossip/wire';
 import { bytesToIp, encodeAck, encodeCompound, encodeIndirectPing, encodeNack, encodePing, encodeSuspect, joinHostPort } from '@gossip/wire';
-import { type AckHandlers, IO_TURN_MS } from './ack-handlers.js';
+import type { AckHandlers } from './ack-handlers.js';
 import type { EngineContext } from './context.js';
+import { IO_TURN_MS } from './io-turn.js';
 import { type Member, type NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
 import type { Membership } from './membership.js';
 import { MetricNames } from './metrics.js';
@@ -18,8 +19,11 @@ import type { StreamLayer } from './stream-layer.js';
 /** Outcome of waiting for an ack; `lateMs` says how late the expiry timer ran (an event-loop stall). */
 type AckOutcome = { acked: true; payload: Uint8Array | null; at: number } | { acked: false; lateMs: number };
 
-/** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */
-export const PROBE_INCONCLUSIVE_METRIC = ['gossip', 'probe', 'inconclusive'] as const;
+/**
+ * Counter: probes whose timers ran so late that their failure says more about us than about the peer.
+ * @deprecated Use `MetricNames.probeInconclusive` (the same key).
+ */
+export const PROBE_INCONCLUSIVE_METRIC = MetricNames.probeInconclusive;
 
 /** Runs the probe cycle and answers probes for one node. */
 export class Prober {
@@ -41,15 +45,14 @@ export class Prober {
   start(): void {
     const interval = this.ctx.config.probeIntervalMs;
     this.stopped = false;
-    this.nextTickAt = this.ctx.clock.now() + this.ctx.random.int(Math.max(1, Math.floor(interval)));
+    this.nextTickAt = this.ctx.clock.now() + this.ctx.stagger(interval);
     this.arm();
   }
 
   /** Stops the ticker; a probe in flight finishes without consequences. */
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer = this.ctx.cancelTimer(this.timer);
   }
 
   private arm(): void {
@@ -211,7 +214,7 @@ export class Prober {
     stalledMs = Math.max(stalledMs, outcome.lateMs);
     if (stalledMs >= ctx.config.probeTimeoutMs) {
       ctx.awareness.applyDelta(1);
-      ctx.metrics.incrCounter(PROBE_INCONCLUSIVE_METRIC, 1);
+      ctx.metrics.incrCounter(MetricNames.probeInconclusive, 1);
       ctx.logger.warn({ peer: node.name, stalledMs }, 'probe inconclusive: our timers ran late (event loop stalled?)');
       return;
     }

@@ -6,7 +6,7 @@ import type { PushNodeState, PushPull } from '@gossip/wire';
 import { NodeState } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
-import { MEMBER_STATE_CODE, type Member, hostPort, ipText, memberStateOf } from './member.js';
+import { MEMBER_STATE_CODE, type Member, ipText, memberStateOf, snapshotMember } from './member.js';
 import type { Membership } from './membership.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -114,21 +114,7 @@ export class PushPullState {
 
 /** A public snapshot of a push/pull entry (for the merge delegate). */
 function remoteMember(r: PushNodeState, now: number): Member {
-  const ip = ipText(r.addr);
-  return Object.freeze({
-    name: r.name,
-    addr: ip,
-    port: r.port,
-    address: hostPort(ip, r.port),
-    meta: (r.meta ?? EMPTY).slice(),
-    state: memberStateOf(r.state),
-    incarnation: r.incarnation,
-    pmin: r.vsn[0] ?? 0,
-    pmax: r.vsn[1] ?? 0,
-    pcur: r.vsn[2] ?? 0,
-    dmin: r.vsn[3] ?? 0,
-    dmax: r.vsn[4] ?? 0,
-    dcur: r.vsn[5] ?? 0,
-    stateChangedAt: now,
-  });
+  const { name, port, meta, incarnation, vsn } = r;
+  const state = memberStateOf(r.state);
+  return snapshotMember({ name, ip: ipText(r.addr), port, meta, state, incarnation, vsn, stateChangedAt: now });
 }

@@ -43,8 +43,7 @@ export class Rejoiner {
   /** Stops the timer; an attempt in flight ends with the node's streams. */
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer = this.ctx.cancelTimer(this.timer);
   }
 
   private arm(): void {

@@ -40,6 +40,11 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     return this.admission.admitStream(from);
   }
 
+  /** The label check of datagrams and streams (see {@link Admission.acceptLabel}). */
+  acceptLabel(kind: 'packet' | 'stream', label: Uint8Array, from: string): Uint8Array | undefined {
+    return this.admission.acceptLabel(kind, label, from);
+  }
+
   /** Reserves an inbound push/pull slot (see {@link Admission.takePushPull}). */
   takePushPull(from: string): boolean {
     return this.admission.takePushPull(from);

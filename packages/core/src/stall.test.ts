@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROBE_INCONCLUSIVE_METRIC } from './index.js';
+import { MetricNames } from './index.js';
 import { TestCluster } from '../test/harness.js';
 import { StallController } from '../test/stall.js';
 
@@ -73,6 +73,6 @@ describe('event-loop stalls (Lifeguard on Node.js)', () => {
     await cluster.until(() => stallsLeft === 0, 120_000, 'stalls');
     await cluster.advance(5_000);
     expect(accusations.filter((n) => n !== 'slow')).toEqual([]);
-    expect(slow.metrics.counter(PROBE_INCONCLUSIVE_METRIC)).toBeGreaterThan(0);
+    expect(slow.metrics.counter(MetricNames.probeInconclusive)).toBeGreaterThan(0);
   });
 });

@@ -24,12 +24,13 @@ import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
 import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
-import { bytesEqual } from './member.js';
 
 /** Where inbound streams and remote push/pull states go: the inbound router (router.ts). */
 export interface StreamInbound {
   /** Whether an inbound stream from `from` is served at all (checked before anything is read). */
   admitStream(from: string): boolean;
+  /** The label to read the stream's frames with, or undefined when its label is refused. */
+  acceptLabel(kind: 'stream', label: Uint8Array, from: string): Uint8Array | undefined;
   /** Reserves an inbound push/pull slot before its body is buffered; false refuses the stream. */
   takePushPull(from: string): boolean;
   /** Gives back a slot taken with {@link StreamInbound.takePushPull}. */
@@ -93,29 +94,20 @@ export class StreamLayer {
       try {
         label = await readStreamLabel(reader);
       } catch (err) {
-        const e = asMemberlistError(err, 'stream label');
-        ctx.drop('stream', e.code, e.message, from);
+        this.dropped(err, 'stream label', from);
         return;
       }
       if (label === null) return;
-      if (ctx.config.skipInboundLabelCheck) {
-        if (label.length > 0) {
-          ctx.drop('stream', 'ERR_LABEL', 'unexpected double stream label header', from);
-          return;
-        }
-        label = ctx.labelBytes;
-      } else if (!bytesEqual(label, ctx.labelBytes)) {
-        ctx.drop('stream', 'ERR_LABEL', 'discarding stream with unacceptable label', from);
-        return;
-      }
+      const accepted = inbound.acceptLabel('stream', label, from);
+      if (accepted === undefined) return;
+      label = accepted;
       // A plain push/pull announces itself with its first byte: take its slot before buffering its body, so the
       // cap bounds memory as well as work (memberlist counts it before reading the remote state).
       let more: boolean;
       try {
         more = reader.buffered().length > 0 || (await reader.fill());
       } catch (err) {
-        const e = asMemberlistError(err, 'failed to receive');
-        ctx.drop('stream', e.code, e.message, from);
+        this.dropped(err, 'failed to receive', from);
         return;
       }
       if (!more) return;
@@ -127,8 +119,7 @@ export class StreamLayer {
       try {
         msg = await readFrame(ctx, reader, label, this.limits);
       } catch (err) {
-        const e = asMemberlistError(err, 'failed to receive');
-        ctx.drop('stream', e.code, e.message, from);
+        const e = this.dropped(err, 'failed to receive', from);
         if (e.code !== 'ERR_TRANSPORT') await this.reply(stream, encodeErr({ error: e.message }), label);
         return;
       }
@@ -159,26 +150,13 @@ export class StreamLayer {
     const ctx = this.ctx;
     switch (msg[0]) {
       case MessageType.User: {
-        let payload: Uint8Array;
-        try {
-          payload = decodeUserStream(msg, this.limits);
-        } catch (err) {
-          const e = asMemberlistError(err, 'user message');
-          ctx.drop('stream', e.code, e.message, from);
-          return;
-        }
-        if (payload.length > 0) inbound.userMessage(payload);
+        const payload = this.decodeOrDrop(from, 'user message', () => decodeUserStream(msg, this.limits));
+        if (payload !== undefined && payload.length > 0) inbound.userMessage(payload);
         return;
       }
       case MessageType.PushPull: {
-        let remote: PushPull;
-        try {
-          remote = decodePushPull(msg, this.limits);
-        } catch (err) {
-          const e = asMemberlistError(err, 'failed to read remote state');
-          ctx.drop('stream', e.code, e.message, from);
-          return;
-        }
+        const remote = this.decodeOrDrop(from, 'failed to read remote state', () => decodePushPull(msg, this.limits));
+        if (remote === undefined) return;
         ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
         await this.reply(stream, this.encodeLocalState(remote.join), label);
         try {
@@ -189,14 +167,8 @@ export class StreamLayer {
         return;
       }
       case MessageType.Ping: {
-        let ping: Ping;
-        try {
-          ping = decodePing(msg);
-        } catch (err) {
-          const e = asMemberlistError(err, 'ping');
-          ctx.drop('stream', e.code, e.message, from);
-          return;
-        }
+        const ping = this.decodeOrDrop(from, 'ping', () => decodePing(msg));
+        if (ping === undefined) return;
         if (ping.node !== '' && ping.node !== ctx.name) {
           ctx.logger.warn({ from, target: ping.node }, 'got stream ping for unexpected node');
           return;
@@ -206,6 +178,23 @@ export class StreamLayer {
       }
       default:
         ctx.drop('stream', 'ERR_UNKNOWN_TYPE', `invalid stream message type ${msg[0]}`, from);
+    }
+  }
+
+  /** Counts and logs a dropped inbound stream; returns the failure as a MemberlistError. */
+  private dropped(err: unknown, what: string, from: string): MemberlistError {
+    const e = asMemberlistError(err, what);
+    this.ctx.drop('stream', e.code, e.message, from);
+    return e;
+  }
+
+  /** Decodes an inbound request; a failure drops the stream (see {@link StreamLayer.dropped}) and gives undefined. */
+  private decodeOrDrop<T>(from: string, what: string, decode: () => T): T | undefined {
+    try {
+      return decode();
+    } catch (err) {
+      this.dropped(err, what, from);
+      return undefined;
     }
   }
 
