@@ -36,7 +36,7 @@ export class Admission {
   }
 
   /**
-   * Checks the label a datagram or stream arrived with (PROTOCOL.md §3) and returns the label to authenticate its
+   * Checks the label a datagram or stream arrived with (PROTOCOL.md §5.2, §6.1) and returns the label to authenticate its
    * encryption with, or undefined when it is dropped. With `skipInboundLabelCheck`, unlabelled input is taken as
    * ours and a label is refused (it would be a second one).
    */

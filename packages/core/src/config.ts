@@ -16,7 +16,14 @@ import type {
 import { MemberlistError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MetricsSink } from './metrics.js';
-import type { RejoinConfig } from './rejoin.js';
+
+/** Settings of periodic rejoin (config key `rejoin`; rejoin.ts runs it). */
+export interface RejoinConfig {
+  /** How often a node with no other alive or suspect member tries its seeds again (ms, > 0). */
+  readonly intervalMs: number;
+  /** Seeds to use (same forms as `join`); by default those of the most recent `join()` call. */
+  readonly seeds?: readonly string[];
+}
 
 /** memberlist's tunables. Every duration is in milliseconds. */
 export interface MemberlistTunables {

@@ -60,4 +60,4 @@ export {
 export { pushPullScale } from './gossiper.js';
 export { PROBE_INCONCLUSIVE_METRIC } from './prober.js';
 export { CidrAllowList } from './cidr.js';
-export type { RejoinConfig } from './rejoin.js';
+export type { RejoinConfig } from './config.js';

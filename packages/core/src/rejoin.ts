@@ -5,17 +5,10 @@
  * `intervalMs` a lone node therefore joins its seeds again, resolving them afresh so DNS seeds can move.
  */
 import type { TimerHandle } from '@gossip/transport';
+import type { RejoinConfig } from './config.js';
 import type { EngineContext } from './context.js';
 import { joinCluster } from './join.js';
 import type { StreamLayer } from './stream-layer.js';
-
-/** Settings of periodic rejoin (config key `rejoin`). */
-export interface RejoinConfig {
-  /** How often a node with no other alive or suspect member tries its seeds again (ms, > 0). */
-  readonly intervalMs: number;
-  /** Seeds to use (same forms as `join`); by default those of the most recent `join()` call. */
-  readonly seeds?: readonly string[];
-}
 
 /** Re-joins seeds while the node is alone; one attempt at a time, failures only logged. */
 export class Rejoiner {
