@@ -17,7 +17,7 @@ import type {
 } from '@gossip/wire';
 import { WireError, addLabel, decodeMessage, encodeCompound, encodeCompress, splitHostPort, stripLabel, unwrapPacket, wrapCrc } from '@gossip/wire';
 import type { EngineContext } from './context.js';
-import { encryptOverhead } from './delegates.js';
+import { encryptOverhead } from '@gossip/wire';
 import { type NodeRecord, bytesEqual } from './member.js';
 import { MetricNames } from './metrics.js';
 

@@ -6,9 +6,16 @@
  */
 import type { Stream } from '@gossip/transport';
 import type { WireLimits } from '@gossip/wire';
-import { StreamScan, WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
+import {
+  StreamScan,
+  WireError,
+  decodeCompress,
+  encodeCompress,
+  encryptedLength,
+  stripLabel,
+  streamMessageLength,
+} from '@gossip/wire';
 import type { EngineContext } from './context.js';
-import { encryptedLength } from './delegates.js';
 import { MemberlistError } from './errors.js';
 
 const ENCRYPT_MSG = 10;
