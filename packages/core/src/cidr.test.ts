@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CidrAllowList, canonicalIp } from './cidr.js';
+import { CidrAllowList } from './cidr.js';
 import { isMemberlistError } from './errors.js';
 
 describe('CidrAllowList', () => {
@@ -15,7 +15,6 @@ describe('CidrAllowList', () => {
 
   it('given an IPv4-mapped IPv6 address, when checked, then it matches as IPv4', () => {
     const mapped = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 5);
-    expect(canonicalIp(mapped)).toEqual(Uint8Array.of(10, 0, 0, 5));
     expect(new CidrAllowList(['10.0.0.0/8']).allows(mapped)).toBe(true);
   });
 

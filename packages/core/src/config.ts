@@ -4,6 +4,7 @@
  * `DefaultWANConfig` and `DefaultLocalConfig` values (spec §9.4).
  */
 import type { Clock, Random, Transport } from '@gossip/transport';
+import { MAX_LABEL_LENGTH } from '@gossip/wire';
 import type {
   AliveDelegate,
   ConflictDelegate,
@@ -273,7 +274,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   }
   if (resolved.label !== undefined && resolved.label !== '') {
     const len = new TextEncoder().encode(resolved.label).length;
-    check(len <= 255, 'label must be at most 255 bytes');
+    check(len <= MAX_LABEL_LENGTH, `label must be at most ${MAX_LABEL_LENGTH} bytes`);
   }
   return resolved;
 }

@@ -72,14 +72,3 @@ export interface PacketCipher {
   /** Opens `data` trying every installed key; throws if none authenticates it. */
   decrypt(data: Uint8Array, aad: Uint8Array): Uint8Array;
 }
-
-/** Bytes added by encryption version `version` to a plaintext of `length` bytes (memberlist's `encryptedLength`). */
-export function encryptedLength(version: 0 | 1, length: number): number {
-  if (version === 1) return length + 29;
-  return length + (16 - (length % 16)) + 29;
-}
-
-/** Size budget reserved for encryption in a UDP packet (memberlist's `encryptOverhead`). */
-export function encryptOverhead(version: 0 | 1): number {
-  return version === 1 ? 29 : 45;
-}

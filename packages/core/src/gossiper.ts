@@ -12,9 +12,8 @@
  *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one.
  */
 import type { TimerHandle } from '@gossip/transport';
-import { encodeCompound } from '@gossip/wire';
+import { encodeCompound, encryptOverhead } from '@gossip/wire';
 import type { EngineContext } from './context.js';
-import { encryptOverhead } from './delegates.js';
 import { hostPort } from './member.js';
 import { COMPOUND_HEADER_OVERHEAD, COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';

@@ -13,9 +13,9 @@ export {
   type MemberlistTunables,
   type ResolvedConfig,
 } from './config.js';
+// Encryption sizes are @gossip/wire's (the keyring uses the same functions); re-exported for core's API.
+export { encryptOverhead, encryptedLength } from '@gossip/wire';
 export {
-  encryptOverhead,
-  encryptedLength,
   type AliveDelegate,
   type ConflictDelegate,
   type Delegate,

@@ -13,13 +13,13 @@ import {
   decodeMessage,
   encodeCompound,
   encodeCompress,
+  encryptOverhead,
   splitHostPort,
   stripLabel,
   unwrapPacket,
   wrapCrc,
 } from '@gossip/wire';
 import type { EngineContext } from './context.js';
-import { encryptOverhead } from './delegates.js';
 import type { NodeRecord } from './member.js';
 import { MetricNames } from './metrics.js';
 

@@ -6,9 +6,17 @@
  */
 import type { Stream } from '@gossip/transport';
 import type { WireLimits } from '@gossip/wire';
-import { MessageType, StreamScan, WireError, decodeCompress, encodeCompress, stripLabel, streamMessageLength } from '@gossip/wire';
+import {
+  MessageType,
+  StreamScan,
+  WireError,
+  decodeCompress,
+  encodeCompress,
+  encryptedLength,
+  stripLabel,
+  streamMessageLength,
+} from '@gossip/wire';
 import type { EngineContext } from './context.js';
-import { encryptedLength } from './delegates.js';
 import { MemberlistError } from './errors.js';
 
 /** Buffers chunks read from a stream. */

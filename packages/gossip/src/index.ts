@@ -3,14 +3,13 @@
  * HashiCorp memberlist. `createNode` gives a node on real UDP/TCP sockets with optional AES-GCM encryption; the
  * public API of the layers below is re-exported so one import covers an application.
  *
- * Names exported by two layers are resolved deliberately (each layer's own package still exports its version):
- * - `encryptOverhead` / `encryptedLength`: `@gossip/keyring`'s (same values as core's, typed with
- *   `EncryptionVersion`).
+ * Shared helpers have one home, `@gossip/wire`, and the layers above re-export the same functions
+ * (`encryptOverhead`, `encryptedLength`, the encryption sizes, `MAX_LABEL_LENGTH`, `joinHostPort`, `HostPort`), so
+ * they are exported here once. Names that differ between layers are resolved deliberately (each layer's own
+ * package still exports its version):
  * - `silentLogger`: core's `Logger` (what `createNode({ logger })` takes); the transport's is
  *   `silentTransportLogger`, and its console logger is `consoleTransportLogger`.
- * - `joinHostPort` / `splitHostPort` / `HostPort`: `@gossip/transport`'s (throw `TransportError`, reject an empty
- *   host); `@gossip/wire`'s portable copies are not re-exported.
- * - `MAX_LABEL_LENGTH`: `@gossip/wire`'s (255, identical to the keyring's).
+ * - `splitHostPort`: `@gossip/transport`'s (wire's parser, but throws `TransportError` and rejects an empty host).
  * @packageDocumentation
  */
 
@@ -209,6 +208,7 @@ export {
   addLabel,
   bytesToIp,
   checkPushPullHeader,
+  cidrContains,
   crc32,
   decodeAck,
   decodeAlive,
@@ -243,17 +243,20 @@ export {
   lzwCompress,
   lzwDecompress,
   makeVsn,
+  parseCidr,
   parseCompress,
   parseVsn,
   streamMessageLength,
   stripLabel,
   unwrapCrc,
+  unmapIPv4,
   unwrapPacket,
   wrapCrc,
 } from '@gossip/wire';
 export type {
   AckResp,
   Alive,
+  Cidr,
   Compress,
   Dead,
   DecodedCompound,

@@ -12,26 +12,32 @@ export {
   type GcmAlgorithm,
 } from './keys.js';
 export { Keyring, type KeyringChange, type KeyringListener } from './keyring.js';
-export { NONCE_SIZE, secureRandomBytes, type RandomBytes } from './nonce.js';
-export { MAX_LABEL_LENGTH, type Label } from './label.js';
+export { secureRandomBytes, type RandomBytes } from './nonce.js';
+export { type Label } from './label.js';
+// The encrypted layout's sizes and the label limit are wire-format facts owned by @gossip/wire (core budgets
+// packets with them too); re-exported so this package's API stays whole.
 export {
   AES_BLOCK_SIZE,
   ENCRYPT_OVERHEAD_V0,
   ENCRYPT_OVERHEAD_V1,
   ENCRYPTION_VERSION_SIZE,
+  MAX_LABEL_LENGTH,
+  NONCE_SIZE,
+  TAG_SIZE,
+  encryptOverhead,
+  encryptedLength,
+  type EncryptionVersion,
+} from '@gossip/wire';
+export {
   MIN_ENCRYPTED_LENGTH_V0,
   MIN_ENCRYPTED_LENGTH_V1,
-  TAG_SIZE,
   decryptPacket,
-  encryptOverhead,
   encryptPacket,
-  encryptedLength,
   encryptionVersionFor,
   type DecryptKeys,
   type DecryptOptions,
   type EncryptKeys,
   type EncryptOptions,
-  type EncryptionVersion,
 } from './packet.js';
 export {
   ENCRYPT_MSG_TYPE,

@@ -3,10 +3,8 @@
  * every encrypted packet and stream; the label header itself (`0xf4 len label`) is framing and belongs to
  * `@gossip/wire`.
  */
+import { MAX_LABEL_LENGTH } from '@gossip/wire';
 import { KeyringError } from './errors.js';
-
-/** Longest label memberlist accepts (its header stores the length in one byte). */
-export const MAX_LABEL_LENGTH = 255;
 
 const utf8 = new TextEncoder();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NONCE_SIZE, secureRandomBytes, writeNonce } from './nonce.js';
+import { NONCE_SIZE } from './index.js';
+import { secureRandomBytes, writeNonce } from './nonce.js';
 
 describe('nonces', () => {
   it('given many draws from the pool (several refills), then no 12-byte nonce repeats', () => {

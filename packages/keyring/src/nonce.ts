@@ -4,10 +4,8 @@
  * the AES-GCM seal of a small packet. Tests inject a deterministic source instead.
  */
 import { randomFillSync } from 'node:crypto';
+import { NONCE_SIZE } from '@gossip/wire';
 import { KeyringError } from './errors.js';
-
-/** GCM nonce length in bytes (Go `cipher.NewGCM` default). */
-export const NONCE_SIZE = 12;
 
 /** A source of random bytes: returns at least `n` fresh bytes (only the first `n` are used). */
 export type RandomBytes = (n: number) => Uint8Array;

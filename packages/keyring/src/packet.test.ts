@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DecryptError, KeyringError } from './errors.js';
 import { Keyring } from './keyring.js';
+import { ENCRYPT_OVERHEAD_V0, ENCRYPT_OVERHEAD_V1, encryptOverhead, encryptedLength } from './index.js';
 import {
-  ENCRYPT_OVERHEAD_V0,
-  ENCRYPT_OVERHEAD_V1,
   MIN_ENCRYPTED_LENGTH_V0,
   MIN_ENCRYPTED_LENGTH_V1,
   decryptPacket,
-  encryptOverhead,
   encryptPacket,
-  encryptedLength,
   encryptionVersionFor,
 } from './packet.js';
 

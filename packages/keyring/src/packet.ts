@@ -7,24 +7,18 @@
  * blob is the body of an encrypted stream frame (stream.ts), only the AAD differs.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import {
+  AES_BLOCK_SIZE,
+  ENCRYPTION_VERSION_SIZE,
+  NONCE_SIZE,
+  TAG_SIZE,
+  type EncryptionVersion,
+} from '@gossip/wire';
 import { DecryptError, KeyringError } from './errors.js';
 import { Keyring, preparedKeys } from './keyring.js';
 import { prepareKey, type PreparedKey } from './keys.js';
-import { NONCE_SIZE, writeNonce, type RandomBytes } from './nonce.js';
+import { writeNonce, type RandomBytes } from './nonce.js';
 
-/** Encryption version byte: 0 = PKCS#7-padded (protocol version 1), 1 = unpadded (protocol version ≥ 2). */
-export type EncryptionVersion = 0 | 1;
-
-/** Size of the leading version byte. */
-export const ENCRYPTION_VERSION_SIZE = 1;
-/** GCM tag length in bytes. */
-export const TAG_SIZE = 16;
-/** AES block size, the PKCS#7 padding unit of version 0. */
-export const AES_BLOCK_SIZE = 16;
-/** Worst-case bytes encryption adds with version 0: version 1 + nonce 12 + padding 16 + tag 16. */
-export const ENCRYPT_OVERHEAD_V0 = 45;
-/** Bytes encryption adds with version 1: version 1 + nonce 12 + tag 16. */
-export const ENCRYPT_OVERHEAD_V1 = 29;
 /** Shortest acceptable version-0 payload (an empty message still carries a full padding block). */
 export const MIN_ENCRYPTED_LENGTH_V0 = 45;
 /** Shortest acceptable version-1 payload. */
@@ -64,17 +58,6 @@ export interface DecryptOptions {
  */
 export function encryptionVersionFor(protocolVersion: number): EncryptionVersion {
   return protocolVersion === 1 ? 0 : 1;
-}
-
-/** Budget to reserve for encryption in a packet (`encryptOverhead`): 45 for version 0, 29 for version 1. */
-export function encryptOverhead(version: EncryptionVersion): number {
-  return checkVersion(version) === 0 ? ENCRYPT_OVERHEAD_V0 : ENCRYPT_OVERHEAD_V1;
-}
-
-/** Exact encrypted size of a `plaintextLength`-byte message (`encryptedLength`). */
-export function encryptedLength(version: EncryptionVersion, plaintextLength: number): number {
-  const padding = checkVersion(version) === 0 ? AES_BLOCK_SIZE - (plaintextLength % AES_BLOCK_SIZE) : 0;
-  return HEADER_SIZE + plaintextLength + padding + TAG_SIZE;
 }
 
 /**
@@ -192,7 +175,8 @@ function copyInto(chunk: Buffer, out: Buffer, at: number): number {
   return chunk.length;
 }
 
-function checkVersion(version: unknown): EncryptionVersion {
+/** @internal */
+export function checkVersion(version: unknown): EncryptionVersion {
   if (version !== 0 && version !== 1) {
     throw new KeyringError('ERR_UNKNOWN_VERSION', `encryption version must be 0 or 1, got ${String(version)}`);
   }

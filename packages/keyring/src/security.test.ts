@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DecryptError } from './errors.js';
 import { Keyring } from './keyring.js';
-import { ENCRYPT_OVERHEAD_V0, ENCRYPT_OVERHEAD_V1, decryptPacket } from './packet.js';
+import { ENCRYPT_OVERHEAD_V0, ENCRYPT_OVERHEAD_V1 } from './index.js';
+import { decryptPacket } from './packet.js';
 import { PacketSecurity } from './security.js';
 
 const key = new Uint8Array(16).fill(0x11);

@@ -11,7 +11,8 @@ import { DecryptError } from './errors.js';
 import type { Keyring } from './keyring.js';
 import { labelBytes, type Label } from './label.js';
 import type { RandomBytes } from './nonce.js';
-import { decryptPacket, encryptOverhead, encryptPacket, encryptionVersionFor, type EncryptionVersion } from './packet.js';
+import { encryptOverhead, type EncryptionVersion } from '@gossip/wire';
+import { decryptPacket, encryptPacket, encryptionVersionFor } from './packet.js';
 import {
   ENCRYPT_MSG_TYPE,
   decryptStreamBlob,

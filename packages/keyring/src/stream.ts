@@ -7,12 +7,13 @@
  * The 5-byte header is authenticated, so a length tampered in transit fails decryption. N is bounded by 20 MiB
  * before anything is allocated for the blob.
  */
+import { encryptedLength } from '@gossip/wire';
 import { DecryptError, KeyringError } from './errors.js';
 import { labelBytes, type Label } from './label.js';
 import {
   allOf,
   asUint8Array,
-  encryptedLength,
+  checkVersion,
   open,
   primaryOf,
   seal,
@@ -51,7 +52,7 @@ export function encryptStreamFrame(
   plaintext: Uint8Array,
   options: StreamEncryptOptions = {},
 ): Uint8Array {
-  const blobLength = encryptedLength(options.version ?? 1, plaintext.length);
+  const blobLength = encryptedLength(checkVersion(options.version ?? 1), plaintext.length);
   if (blobLength > MAX_STREAM_BLOB_LENGTH) {
     throw new KeyringError(
       'ERR_FRAME_TOO_LARGE',

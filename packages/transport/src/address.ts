@@ -1,50 +1,29 @@
 import { isIP } from 'node:net';
+import { isWireError, joinHostPort, splitHostPort as splitWireHostPort, type HostPort } from '@gossip/wire';
 import { TransportError } from './transport.js';
 
 /**
- * `host:port` handling shared by the transports, following Go's net.SplitHostPort/JoinHostPort (which is how
- * memberlist renders addresses): IPv6 hosts are bracketed, `[::1]:7946`.
+ * `host:port` handling for the transports. The parsing (Go's net.SplitHostPort/JoinHostPort, which is how
+ * memberlist renders addresses: `[::1]:7946`) is @gossip/wire's; the transport adds what a dialable address
+ * needs (a host) and reports failures with its own error class, as every `Transport` method promises.
  */
 
-/** A parsed `host:port`. */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+export { joinHostPort, type HostPort };
 
-/** Splits `host:port` (`[v6]:port` for IPv6); throws `ERR_BAD_ADDRESS` for anything else. */
+/**
+ * Splits `host:port` (`[v6]:port` for IPv6) with a non-empty host.
+ * @throws TransportError `ERR_BAD_ADDRESS` for anything else
+ */
 export function splitHostPort(address: string): HostPort {
-  if (typeof address !== 'string' || address.length === 0 || address.length > 300) {
-    throw new TransportError('ERR_BAD_ADDRESS', `not a host:port address: ${String(address).slice(0, 80)}`);
+  let parsed: HostPort;
+  try {
+    parsed = splitWireHostPort(address);
+  } catch (err) {
+    if (!isWireError(err)) throw err;
+    throw new TransportError('ERR_BAD_ADDRESS', err.message, { cause: err });
   }
-  let host: string;
-  let portText: string;
-  if (address.startsWith('[')) {
-    const close = address.indexOf(']');
-    if (close < 0 || address[close + 1] !== ':') {
-      throw new TransportError('ERR_BAD_ADDRESS', `malformed bracketed address: ${address}`);
-    }
-    host = address.slice(1, close);
-    portText = address.slice(close + 2);
-  } else {
-    const colon = address.lastIndexOf(':');
-    if (colon < 0) throw new TransportError('ERR_BAD_ADDRESS', `missing port in address: ${address}`);
-    host = address.slice(0, colon);
-    portText = address.slice(colon + 1);
-    if (host.includes(':')) {
-      throw new TransportError('ERR_BAD_ADDRESS', `IPv6 addresses need brackets ([ip]:port): ${address}`);
-    }
-  }
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    throw new TransportError('ERR_BAD_ADDRESS', `bad port in address: ${address}`);
-  }
-  if (host.length === 0) throw new TransportError('ERR_BAD_ADDRESS', `missing host in address: ${address}`);
-  return { host, port: Number(portText) };
-}
-
-/** Joins an IP or host name with a port, bracketing IPv6 (`[::1]:7946`). */
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  if (parsed.host.length === 0) throw new TransportError('ERR_BAD_ADDRESS', `missing host in address: ${address}`);
+  return parsed;
 }
 
 /**

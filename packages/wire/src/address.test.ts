@@ -55,10 +55,11 @@ describe('host:port', () => {
     expect(splitHostPort('10.0.0.1:7946')).toEqual({ host: '10.0.0.1', port: 7946 });
     expect(splitHostPort('[::1]:80')).toEqual({ host: '::1', port: 80 });
     expect(splitHostPort('node.local:0')).toEqual({ host: 'node.local', port: 0 });
+    expect(splitHostPort(':7946')).toEqual({ host: '', port: 7946 }); // Go allows an empty host
   });
 
   it('given malformed addresses, when split, then ERR_INVALID_ADDRESS', () => {
-    for (const bad of ['10.0.0.1', '::1:80', '[::1]80', '[::1', 'h:65536', 'h:', 'h:x', 'a]:1']) {
+    for (const bad of ['10.0.0.1', '::1:80', '[::1]80', '[::1', 'h:65536', 'h:', 'h:x', 'a]:1', `${'h'.repeat(300)}:1`]) {
       expect(() => splitHostPort(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ADDRESS' }) as Error);
     }
   });

@@ -81,6 +81,14 @@ function isV4Mapped(b: Uint8Array): boolean {
 }
 
 /**
+ * The 4-byte form of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket reports for an IPv4
+ * peer), like Go's `net.IP.To4`; any other address comes back unchanged. Returns a view, not a copy.
+ */
+export function unmapIPv4(ip: Uint8Array): Uint8Array {
+  return ip.length === 16 && isV4Mapped(ip) ? ip.subarray(12) : ip;
+}
+
+/**
  * Renders raw IP bytes like Go's `net.IP.String`: 4 bytes or IPv4-mapped 16 bytes as a dotted quad, other 16-byte
  * values as RFC 5952 IPv6 (longest zero run of ≥ 2 groups as `::`), empty as `<nil>`, other lengths as `?` + hex.
  */
@@ -129,12 +137,25 @@ export function joinHostPort(host: string, port: number | string): string {
 
 /** A host and numeric port. */
 export interface HostPort {
-  host: string;
-  port: number;
+  readonly host: string;
+  readonly port: number;
 }
 
-/** Splits `host:port` or `[v6]:port` like Go's `net.SplitHostPort`; the port must be a number 0-65535. */
+/**
+ * Longest `host:port` accepted, checked before parsing: a 253-byte DNS name, brackets and a port fit with room
+ * to spare; anything longer comes from a bug or a hostile peer.
+ */
+const MAX_ADDRESS_LENGTH = 300;
+
+/**
+ * Splits `host:port` or `[v6]:port` like Go's `net.SplitHostPort` (an empty host is allowed, as there); the
+ * port must be a number 0-65535.
+ * @throws WireError `ERR_INVALID_ADDRESS` for anything else, including input longer than 300 characters
+ */
 export function splitHostPort(addr: string): HostPort {
+  if (typeof addr !== 'string' || addr.length > MAX_ADDRESS_LENGTH) {
+    throw badAddress(`not a host:port address: ${String(addr).slice(0, 80)}`);
+  }
   let host: string;
   let rest: string;
   if (addr.startsWith('[')) {
@@ -149,7 +170,7 @@ export function splitHostPort(addr: string): HostPort {
     if (colon < 0) throw badAddress(`missing port in address ${JSON.stringify(addr)}`);
     host = addr.slice(0, colon);
     rest = addr.slice(colon + 1);
-    if (host.includes(':')) throw badAddress(`too many colons in address ${JSON.stringify(addr)}`);
+    if (host.includes(':')) throw badAddress(`too many colons in address ${JSON.stringify(addr)} (IPv6 needs [ip]:port)`);
   }
   if (host.includes('[') || host.includes(']')) throw badAddress(`unexpected bracket in address ${JSON.stringify(addr)}`);
   if (!/^\d{1,5}$/.test(rest) || Number(rest) > 65535) throw badAddress(`invalid port in address ${JSON.stringify(addr)}`);

@@ -1,6 +1,7 @@
 /**
  * @gossip/wire: HashiCorp memberlist's wire protocol, byte-compatible with Go memberlist v0.2.2 and HEAD.
- * Portable (no `node:` imports): messages, compound, LZW compression, CRC32, label header, stream framing.
+ * Portable (no `node:` imports): messages, compound, LZW compression, CRC32, label header, stream framing, and the
+ * helpers every package shares: host:port and IP text, CIDR networks, encryption sizes.
  */
 export { WireError, isWireError } from './errors.js';
 export type { WireErrorCode } from './errors.js';
@@ -75,7 +76,20 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { WireLimits } from './limits.js';
 export type { IntEncoding } from './msgpack.js';
 
-export { bytesToIp, ipToBytes, joinHostPort, splitHostPort } from './address.js';
+export { bytesToIp, ipToBytes, joinHostPort, splitHostPort, unmapIPv4 } from './address.js';
 export type { HostPort } from './address.js';
+export { cidrContains, parseCidr } from './cidr.js';
+export type { Cidr } from './cidr.js';
+export {
+  AES_BLOCK_SIZE,
+  ENCRYPTION_VERSION_SIZE,
+  ENCRYPT_OVERHEAD_V0,
+  ENCRYPT_OVERHEAD_V1,
+  NONCE_SIZE,
+  TAG_SIZE,
+  encryptOverhead,
+  encryptedLength,
+} from './encryption.js';
+export type { EncryptionVersion } from './encryption.js';
 export { DEFAULT_VERSION, makeVsn, parseVsn } from './vsn.js';
 export type { VersionInfo } from './vsn.js';

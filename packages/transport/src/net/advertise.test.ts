@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { selectPrivateIp, type InterfaceAddress } from './advertise.js';
-import { cidrContains, parseCidr } from './cidr.js';
 
 const addr = (name: string, address: string, prefixLength: number): InterfaceAddress => ({
   name,
@@ -39,12 +38,11 @@ describe('selectPrivateIp (go-sockaddr GetPrivateIP)', () => {
     expect(selectPrivateIp([])).toBeUndefined();
   });
 
-  it('given CIDR blocks, when testing membership, then both families and embedded IPv4 are handled', () => {
-    expect(cidrContains(parseCidr('fc00::/7'), 'fd12:3456::1')).toBe(true);
-    expect(cidrContains(parseCidr('fc00::/7'), 'fe00::1')).toBe(false);
-    expect(cidrContains(parseCidr('::ffff:0:0/96'), '::ffff:10.0.0.1')).toBe(true);
-    expect(cidrContains(parseCidr('172.16.0.0/12'), '172.31.255.255')).toBe(true);
-    expect(cidrContains(parseCidr('172.16.0.0/12'), '172.32.0.0')).toBe(false);
-    expect(cidrContains(parseCidr('10.0.0.0/8'), '::ffff:10.0.0.1')).toBe(false);
+  it('given addresses with an IPv6 zone, when selecting, then the zone is ignored for matching and dropped from the result', () => {
+    expect(selectPrivateIp([addr('eth0', 'fe80::1%eth0', 64), addr('eth0', 'fd00::2%eth0', 64)])).toBe('fd00::2');
+  });
+
+  it('given an interface address that is not an IP, when selecting, then it never qualifies', () => {
+    expect(selectPrivateIp([addr('eth0', 'not-an-ip', 24), addr('eth1', '10.0.0.5', 24)])).toBe('10.0.0.5');
   });
 });

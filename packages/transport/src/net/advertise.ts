@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { cidrContains, parseCidr, type Cidr } from './cidr.js';
+import { cidrContains, ipToBytes, parseCidr, type Cidr } from '@gossip/wire';
 
 /**
  * Advertise-address detection, as memberlist's NetTransport.FinalAdvertiseAddr does it: when bound to the
@@ -35,7 +35,16 @@ const RFC_6890 = cidrs([
   '100::/64', '2001::/16', '2001:2::/48', '2001:db8::/32', '2001:10::/28', '2002::/16', 'fc00::/7', 'fe80::/10',
 ]); // prettier-ignore
 
-const inAny = (blocks: Cidr[], ip: string) => blocks.some((b) => cidrContains(b, ip));
+/** Whether the interface address (zone, if any, ignored) lies in one of `blocks`; false if it is not an IP. */
+function inAny(blocks: Cidr[], ip: string): boolean {
+  let bytes: Uint8Array;
+  try {
+    bytes = ipToBytes(ip.split('%')[0]!);
+  } catch {
+    return false;
+  }
+  return blocks.some((b) => cidrContains(b, bytes));
+}
 
 /** The host's interface addresses (Node lists only interfaces that have an address, i.e. configured ones). */
 export function listInterfaceAddresses(): InterfaceAddress[] {
