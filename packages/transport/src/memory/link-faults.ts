@@ -1,11 +1,13 @@
 import type { Random } from '../runtime.js';
 
 /**
- * Faults on a directional link. Packets (UDP-like) suffer all of them; streams (TCP-like) see only latency and
- * jitter, because TCP hides loss, duplication and reordering behind retransmission and sequencing.
+ * Faults on a directional link. Packets (UDP-like) suffer all of them. Streams (TCP-like) see latency, jitter and
+ * loss, the loss as TCP shows it: a lost segment (or SYN) is sent again after a retransmission timeout that
+ * doubles on every consecutive loss ({@link STREAM_RTO}), and the segments behind it wait (head-of-line
+ * blocking). Duplication and reordering never reach a stream reader, as TCP's sequencing hides them.
  */
 export interface LinkFaults {
-  /** Probability in [0, 1] that a packet is dropped. */
+  /** Probability in [0, 1] that a packet, a stream segment or a SYN is dropped (streams retransmit it). */
   readonly lossRate?: number;
   /** Base one-way delay in ms. */
   readonly latencyMs?: number;
@@ -67,4 +69,17 @@ export function sampleSlowDelay(slow: SlowNode | undefined, random: Random): num
 /** True with probability `rate`; draws nothing when the rate is 0, keeping fault-free runs cheap. */
 export function chance(rate: number | undefined, random: Random): boolean {
   return rate !== undefined && rate > 0 && random.next() < rate;
+}
+
+/**
+ * TCP retransmission timing of in-memory streams, as Linux does it: a lost data segment is resent after 200 ms
+ * (`TCP_RTO_MIN`), a lost SYN after 1 s (`TCP_TIMEOUT_INIT`); each further loss of the same segment doubles the
+ * wait, up to 120 s (`TCP_RTO_MAX`). After `maxRetries` consecutive losses the connection stalls for good, as
+ * a kernel gives up on it (the reader's deadline then ends it).
+ */
+export const STREAM_RTO = Object.freeze({ dataInitialMs: 200, synInitialMs: 1000, maxMs: 120_000, maxRetries: 15 });
+
+/** The wait before retransmission number `attempt` (1-based) of a segment whose first timeout is `initialMs`. */
+export function retransmitTimeout(initialMs: number, attempt: number): number {
+  return Math.min(STREAM_RTO.maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
 }

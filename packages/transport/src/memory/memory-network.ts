@@ -2,8 +2,10 @@ import { canonicalAddress, canonicalIp, ipFamily, joinHostPort, splitHostPort } 
 import type { Clock, Random } from '../runtime.js';
 import { TransportError, type AbortSignalLike, type Stream } from '../transport.js';
 import {
+  STREAM_RTO,
   chance,
   reorderDelay,
+  retransmitTimeout,
   sampleDelay,
   sampleSlowDelay,
   validateFaults,
@@ -58,6 +60,7 @@ export class MemoryNetwork {
   private readonly nodeFaults = new Map<string, LinkFaults>();
   private readonly slowNodes = new Map<string, SlowNode>();
   private readonly crashed = new Map<string, CrashMode>();
+  private readonly paused = new Map<string, number>();
   private readonly hosts = new Map<string, string[]>();
   private readonly partitions = new PartitionTable();
   private counters: MemoryNetworkStats = emptyStats();
@@ -72,7 +75,8 @@ export class MemoryNetwork {
     this.onEvent = options.onEvent;
     this.streamLink = {
       clock: this.clock,
-      segmentDelay: (from, to) => this.segmentDelay(from, to),
+      segmentAttempt: (from, to) => this.segmentAttempt(from, to),
+      heldUntil: (address) => this.heldUntil(address),
       countStreamBytes: (n) => void (this.counters.streamBytes += n),
       released: (stream) => this.endpoints.get(stream.localAddress)?.releaseStream(stream),
     };
@@ -120,7 +124,8 @@ export class MemoryNetwork {
 
   /**
    * Cuts `groupA` off from `groupB`, or from everyone else when `groupB` is omitted. Packets across the cut are
-   * dropped; streams across it stall; dials across it time out. Returns a handle that heals just this cut.
+   * dropped; streams across it stall (their segments are retransmitted with backoff and flow again once the cut
+   * heals); dials across it retry their SYN and time out unless the cut heals first. Returns a handle that heals just this cut.
    */
   partition(groupA: Iterable<string>, groupB?: Iterable<string>): Partition {
     const canon = (g: Iterable<string>) => Array.from(g, canonicalAddress);
@@ -153,6 +158,32 @@ export class MemoryNetwork {
     const key = canonicalAddress(address);
     if (mode === 'refuse') this.endpoints.get(key)?.abortStreams();
     this.crashed.set(key, mode);
+  }
+
+  /**
+   * Pauses the process at `address` for `durationMs` (a stop-the-world GC, a SIGSTOP, a starved VM): nothing
+   * is handed to it — packets, stream data, accepted connections — until the pause ends, when everything that
+   * arrived meanwhile is delivered at once, in order. Its kernel still completes handshakes and buffers data.
+   * Overlapping pauses extend each other. The node's own timers are the caller's business (a simulator pauses
+   * the node's clock for the same span).
+   */
+  pause(address: string, durationMs: number): void {
+    if (!(durationMs >= 0 && Number.isFinite(durationMs))) throw new RangeError(`pause needs durationMs >= 0, got ${durationMs}`);
+    const key = canonicalAddress(address);
+    const until = this.clock.now() + durationMs;
+    if (until > this.heldUntil(key)) this.paused.set(key, until);
+  }
+
+  /** Until when the process at `address` is paused, or 0 when it is running. */
+  heldUntil(address: string): number {
+    if (this.paused.size === 0) return 0;
+    const until = this.paused.get(address);
+    if (until === undefined) return 0;
+    if (until <= this.clock.now()) {
+      this.paused.delete(address);
+      return 0;
+    }
+    return until;
   }
 
   /** Undoes {@link MemoryNetwork.crash}: the endpoint receives and sends again. */
@@ -230,8 +261,9 @@ export class MemoryNetwork {
   }
 
   /**
-   * @internal Opens a stream: the SYN travels, the target accepts or refuses, the answer travels back. An abort
-   * gives up at once; the SYN still travels, and an accept that arrives afterwards is torn down (RST).
+   * @internal Opens a stream: the SYN travels, the target accepts or refuses, the answer travels back. A SYN or
+   * answer lost to loss or a partition is retried after 1 s, doubling ({@link STREAM_RTO}), until the deadline.
+   * An abort gives up at once; the SYN still travels, and an accept that arrives afterwards is torn down (RST).
    */
   openStream(from: string, to: string, deadline: number | undefined, signal?: AbortSignalLike): Promise<Stream> {
     const clock = this.clock;
@@ -242,6 +274,7 @@ export class MemoryNetwork {
     }
     return new Promise<Stream>((resolve, reject) => {
       let settled = false;
+      let synLosses = 0;
       const onAbort = (): void => {
         if (settled) return;
         settled = true;
@@ -257,42 +290,39 @@ export class MemoryNetwork {
         reject(new TransportError('ERR_TIMEOUT', `dial ${to} timed out`));
       }, giveUpAt - clock.now());
       signal?.addEventListener('abort', onAbort, { once: true });
-      // The SYN-ACK (or RST) travels back; `late` runs instead of `fn` if the dialer has given up by then.
-      const answer = (fn: () => void, late?: () => void, fromCrashedHost = false) => {
-        // A refusing crashed host's kernel still answers (RST), so its crash does not swallow the refusal.
-        const back = fromCrashedHost ? this.sampledDelay(to, from) : this.segmentDelay(to, from);
-        if (back === undefined) {
-          late?.(); // the answer is lost too: the dial times out
-          return;
-        }
-        clock.setTimeout(() => {
-          if (settled) {
-            late?.();
-            return;
-          }
-          settled = true;
-          clock.clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          fn();
-        }, back);
+      /** Whether the dial is still waiting; if so, it is now settled (the caller resolves or rejects it). */
+      const settleNow = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
       };
-      // A SYN to a refusing crashed host still reaches its kernel; one to a black hole, or from a crashed node, is lost.
-      const there =
-        this.crashed.get(to) === 'refuse' && !this.crashed.has(from)
-          ? this.sampledDelay(from, to)
-          : this.segmentDelay(from, to);
-      if (there === undefined) return; // lost across a partition or into a black hole
-      clock.setTimeout(() => {
+      const retry = (): void => {
+        synLosses++;
+        if (synLosses > STREAM_RTO.maxRetries) return;
+        clock.setTimeout(() => {
+          if (!settled) sendSyn();
+        }, retransmitTimeout(STREAM_RTO.synInitialMs, synLosses));
+      };
+      const arrive = (): void => {
         if (settled) return;
         const target = this.endpoints.get(to);
         const crash = this.crashed.get(to);
-        if (crash === 'blackhole' || this.partitions.isCut(from, to)) return;
-        if (target === undefined || !target.listening || crash === 'refuse') {
-          answer(() => {
+        if (crash === 'blackhole' || this.crashed.has(from)) return;
+        if (this.partitions.isCut(from, to)) return retry(); // the cut came up while the SYN travelled
+        const refusing = target === undefined || !target.listening || crash === 'refuse';
+        // A refusing crashed host's kernel still answers (RST), so its crash does not swallow the refusal.
+        const back = this.segmentAttempt(to, from, crash === 'refuse');
+        if (back === 'gone') return; // the answer never comes: the dial times out
+        if (back === 'lost') return retry();
+        if (refusing) {
+          clock.setTimeout(() => {
+            if (!settleNow()) return;
             this.counters.streamsRefused++;
             this.emit({ type: 'stream-failed', at: clock.now(), from, to, reason: 'refused' });
             reject(new TransportError('ERR_REFUSED', `connection refused by ${to}`));
-          }, undefined, crash === 'refuse');
+          }, back);
           return;
         }
         const local = new MemoryStream(this.streamLink, from, to, dialer?.maxStreamBytes ?? Infinity);
@@ -302,30 +332,47 @@ export class MemoryNetwork {
         target.adoptStream(remote);
         this.counters.streamsOpened++;
         this.emit({ type: 'stream-opened', at: clock.now(), from, to });
-        target.acceptStream(remote);
-        // A dialer that gave up meanwhile tears the accepted side down, as its kernel would (RST).
-        answer(
-          () => {
-            if (dialer === undefined || dialer.isShutDown) {
-              local.destroy();
-              reject(new TransportError('ERR_CLOSED', `${from} shut down while dialing`));
-            } else resolve(local);
-          },
-          () => local.destroy(),
-        );
-      }, there);
+        // A paused process accepts the connection its kernel completed once it runs again.
+        const held = this.heldUntil(to) - clock.now();
+        if (held > 0) clock.setTimeout(() => target.acceptStream(remote), held);
+        else target.acceptStream(remote);
+        clock.setTimeout(() => {
+          // A dialer that gave up meanwhile tears the accepted side down, as its kernel would (RST).
+          if (!settleNow()) return local.destroy();
+          if (dialer === undefined || dialer.isShutDown) {
+            local.destroy();
+            reject(new TransportError('ERR_CLOSED', `${from} shut down while dialing`));
+          } else resolve(local);
+        }, back);
+      };
+      const sendSyn = (): void => {
+        // A SYN to a refusing crashed host still reaches its kernel; one to a black hole, or from a crashed node, is lost.
+        const there = this.segmentAttempt(from, to, this.crashed.get(to) === 'refuse' && !this.crashed.has(from));
+        if (there === 'gone') return;
+        if (there === 'lost') return retry();
+        clock.setTimeout(arrive, there);
+      };
+      sendSyn();
     });
   }
 
-  private segmentDelay(from: string, to: string): number | undefined {
-    if (this.crashed.has(from) || this.crashed.has(to)) return undefined;
-    return this.sampledDelay(from, to);
-  }
-
-  /** Latency, jitter and slowness of one segment, or `undefined` across a partition. */
-  private sampledDelay(from: string, to: string): number | undefined {
-    if (this.partitions.isCut(from, to)) return undefined;
-    return sampleDelay(this.faultsFor(from, to), this.random) + sampleSlowDelay(this.slowNodes.get(to), this.random);
+  /**
+   * The fate of one stream segment (or SYN) `from` → `to`: its delay (latency, jitter, slowness), `'lost'` to
+   * random loss or a partition (TCP retransmits it), or `'gone'` when either host is crashed (`throughCrash`
+   * ignores crashes: a refusing host's kernel still answers).
+   */
+  private segmentAttempt(from: string, to: string, throughCrash = false): number | 'lost' | 'gone' {
+    if (!throughCrash && (this.crashed.has(from) || this.crashed.has(to))) return 'gone';
+    if (this.partitions.isCut(from, to)) {
+      this.counters.streamSegmentsLost++;
+      return 'lost';
+    }
+    const faults = this.faultsFor(from, to);
+    if (chance(faults.lossRate, this.random)) {
+      this.counters.streamSegmentsLost++;
+      return 'lost';
+    }
+    return sampleDelay(faults, this.random) + sampleSlowDelay(this.slowNodes.get(to), this.random);
   }
 
   private faultsFor(from: string, to: string): LinkFaults {
@@ -339,6 +386,11 @@ export class MemoryNetwork {
 
   private deliver(from: string, to: string, data: Uint8Array): void {
     if (this.crashed.has(to)) return this.drop(from, to, data.length, 'crashed');
+    const held = this.heldUntil(to) - this.clock.now();
+    if (held > 0) {
+      this.clock.setTimeout(() => this.deliver(from, to, data), held);
+      return;
+    }
     const target = this.endpoints.get(to);
     if (target === undefined || !target.listening) return this.drop(from, to, data.length, 'unreachable');
     this.counters.packetsDelivered++;

@@ -28,6 +28,8 @@ export interface MemoryNetworkStats {
   streamsTimedOut: number;
   /** Bytes written into streams. */
   streamBytes: number;
+  /** Stream segments and SYNs lost to loss or a partition, each costing a retransmission timeout. */
+  streamSegmentsLost: number;
 }
 
 /** Fresh zeroed counters. */
@@ -45,6 +47,7 @@ export function emptyStats(): MemoryNetworkStats {
     streamsRefused: 0,
     streamsTimedOut: 0,
     streamBytes: 0,
+    streamSegmentsLost: 0,
   };
 }
 

@@ -151,24 +151,106 @@ describe('MemoryNetwork streams', () => {
     client.destroy();
   });
 
-  it('given an open stream, when a partition cuts it, then the reader hangs until its deadline (the segment is lost)', async () => {
+  it('given an open stream, when a partition cuts it, then its data stalls (a reader deadline fires) and flows again at the next retransmission after the heal', async () => {
     const { clock, network } = makeNetwork(1, { latencyMs: 2 });
     const a = await probe(network, A);
     const b = await probe(network, B);
-    const dialing = a.endpoint.dial(B);
-    await clock.advance(4);
-    const client = await dialing;
+    const client = await settle(clock, a.endpoint.dial(B));
     const server = b.streams[0]!;
-    network.partition([A]);
+    const cut = network.partition([A]);
+    const sentAt = clock.now();
     await client.write(new Uint8Array([1]));
+    await client.write(new Uint8Array([2])); // queued behind the lost segment, as in TCP
     server.setDeadline(clock.now() + 1000);
-    const reading = server.read().catch((e: { code: string }) => e.code);
-    network.heal();
-    await client.write(new Uint8Array([2])); // too late: TCP cannot skip the lost byte
-    await clock.advance(1000);
-    expect(await reading).toBe('ERR_TIMEOUT');
-    client.destroy();
+    expect(await outcome(settle(clock, server.read(), 2000))).toBe('ERR_TIMEOUT');
+    server.setDeadline(undefined);
+    // Retransmissions at +200, +600, +1400, +3000 ms (200 ms doubling); the cut heals at +2000.
+    await clock.advance(sentAt + 2000 - clock.now());
+    cut.heal();
+    let gotAt = -1;
+    const got = readAll(server).finally(() => (gotAt = clock.now()));
+    await client.close();
+    await clock.advance(sentAt + 3010 - clock.now());
+    expect(Array.from(await got)).toEqual([1, 2]);
+    expect(gotAt).toBe(sentAt + 3002);
+    expect(network.stats().streamSegmentsLost).toBe(4);
     server.destroy();
+  });
+
+  it('given stream loss, when a segment is lost twice, then it arrives after 200 + 400 ms of retransmission timeouts and nothing is lost or reordered', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 1 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const client = await settle(clock, a.endpoint.dial(B));
+    const server = b.streams[0]!;
+    network.setLink(A, B, { latencyMs: 1, lossRate: 1 });
+    const sentAt = clock.now();
+    await client.write(new Uint8Array([7]));
+    await client.write(new Uint8Array([8]));
+    await clock.advance(500); // the first attempt and the retransmission at +200 are lost
+    network.setLink(A, B, undefined);
+    const got = settle(clock, readAll(server));
+    await client.close();
+    expect(Array.from(await got)).toEqual([7, 8]);
+    expect(clock.now()).toBe(sentAt + 600 + 1);
+    expect(network.stats().streamSegmentsLost).toBe(2);
+    server.destroy();
+  });
+
+  it('given 20% stream loss, when 200 one-byte writes cross, then all arrive in order, later than the latency alone', async () => {
+    const { clock, network } = makeNetwork('lossy-stream', { latencyMs: 1, lossRate: 0.2 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const client = await settle(clock, a.endpoint.dial(B));
+    const server = b.streams[0]!;
+    const start = clock.now();
+    for (let i = 0; i < 200; i++) await client.write(new Uint8Array([i]));
+    await client.close();
+    const got = await settle(clock, readAll(server), 600_000);
+    expect(Array.from(got)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(network.stats().streamSegmentsLost).toBeGreaterThan(20);
+    expect(clock.now() - start).toBeGreaterThan(20 * 200);
+  });
+
+  it('given a partition that heals before the dial deadline, when dialing across it, then the SYN is retried after 1 s and 2 s and the dial succeeds', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 2 });
+    const a = await probe(network, A);
+    await probe(network, B);
+    network.partition([A]);
+    let connectedAt = -1;
+    const dialing = a.endpoint.dial(B, { deadline: 10_000 }).then(() => (connectedAt = clock.now()));
+    await clock.advance(2500);
+    network.heal();
+    await settle(clock, dialing);
+    expect(connectedAt).toBe(3000 + 4);
+  });
+
+  it('given a paused process, when packets and stream data reach it, then it receives nothing until the pause ends, then all of it in order', async () => {
+    const { clock, network } = makeNetwork(1, { latencyMs: 1 });
+    const a = await probe(network, A);
+    const b = await probe(network, B);
+    const client = await settle(clock, a.endpoint.dial(B));
+    const server = b.streams[0]!;
+    network.pause(B, 1500);
+    const pausedAt = clock.now();
+    await a.endpoint.sendPacket(B, new Uint8Array([1]));
+    await client.write(new Uint8Array([2]));
+    const dialing = a.endpoint.dial(B);
+    const reading = server.read();
+    let readAt = -1;
+    void reading.then(() => (readAt = clock.now()));
+    await clock.advance(1000);
+    expect(b.packets).toHaveLength(0);
+    expect(readAt).toBe(-1);
+    expect(b.streams).toHaveLength(1);
+    // The kernel completes the handshake: the dialer is connected while the process is still paused.
+    expect(await settle(clock, dialing.then(() => 'connected'))).toBe('connected');
+    await clock.advance(pausedAt + 1500 - clock.now());
+    expect(b.packets.map((p) => p.receivedAt)).toEqual([pausedAt + 1500]);
+    expect(Array.from((await reading)!)).toEqual([2]);
+    expect(readAt).toBe(pausedAt + 1500);
+    expect(b.streams).toHaveLength(2);
+    expect(network.heldUntil(B)).toBe(0);
   });
 
   it('given a slow target, when dialing and writing, then everything reaching it is delayed but stays in order', async () => {

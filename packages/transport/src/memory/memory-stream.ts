@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../runtime.js';
 import { TransportError, type Stream } from '../transport.js';
+import { STREAM_RTO, retransmitTimeout } from './link-faults.js';
 
 /** What travels from one end of an in-memory stream to the other, in order. */
 type Segment = { readonly kind: 'data'; readonly data: Uint8Array } | { readonly kind: 'fin' } | { readonly kind: 'rst' };
@@ -12,8 +13,13 @@ interface Queued {
 /** The network's side of a stream: timing, fault decisions and bookkeeping. */
 export interface StreamLink {
   readonly clock: Clock;
-  /** One-way delay for a segment `from` → `to`, or `undefined` if it is lost (partition, black-holed crash). */
-  segmentDelay(from: string, to: string): number | undefined;
+  /**
+   * The fate of one transmission of a segment `from` → `to`: its one-way delay; `'lost'` (random loss, or a
+   * partition: sent again after a retransmission timeout); or `'gone'` (a crashed host: never delivered).
+   */
+  segmentAttempt(from: string, to: string): number | 'lost' | 'gone';
+  /** Until when the process at `address` is paused (0 if it is not): nothing is handed to it before then. */
+  heldUntil(address: string): number;
   /** Counts bytes written into the network. */
   countStreamBytes(bytes: number): void;
   /** Called once when the local side is finished with a stream (closed, destroyed or reset). */
@@ -27,8 +33,10 @@ interface Waiter {
 
 /**
  * One end of an in-memory TCP-like connection. Segments reach the peer after the link's latency, never
- * reordered (each direction keeps a FIFO with non-decreasing due times). A segment lost to a partition stalls
- * its direction for good, as a TCP connection across a cut would: the reader's deadline then fires.
+ * reordered (each direction keeps a FIFO with non-decreasing due times). A segment lost to random loss or to a
+ * partition is sent again after a retransmission timeout (200 ms, doubling while it keeps being lost), and the
+ * segments written after it wait behind it: a partition stalls the stream until it heals (or the reader's
+ * deadline fires), loss makes it late. A segment towards a crashed host stalls its direction for good.
  */
 export class MemoryStream implements Stream {
   private peer: MemoryStream | undefined;
@@ -45,6 +53,11 @@ export class MemoryStream implements Stream {
   private outTimer: TimerHandle;
   private lastDue = -Infinity;
   private outStalled = false;
+  /** The segment waiting for its retransmission timer, and how many times it has been lost in a row. */
+  private resending: Segment | undefined;
+  private losses = 0;
+  /** Segments written while an earlier one waits to be retransmitted (TCP's send queue). */
+  private readonly backlog: Segment[] = [];
 
   constructor(
     private readonly link: StreamLink,
@@ -136,15 +149,41 @@ export class MemoryStream implements Stream {
 
   private transmit(segment: Segment): void {
     if (this.outStalled || this.peer === undefined) return;
-    const delay = this.link.segmentDelay(this.localAddress, this.remoteAddress);
-    if (delay === undefined) {
+    if (this.resending !== undefined) this.backlog.push(segment);
+    else this.attempt(segment);
+  }
+
+  /** Sends one segment; on loss arms its retransmission, behind which later segments queue up. */
+  private attempt(segment: Segment): void {
+    const fate = this.link.segmentAttempt(this.localAddress, this.remoteAddress);
+    if (fate === 'gone' || (fate === 'lost' && this.losses >= STREAM_RTO.maxRetries)) {
       this.outStalled = true;
+      this.backlog.length = 0;
       return;
     }
-    const due = Math.max(this.link.clock.now() + delay, this.lastDue);
+    if (fate === 'lost') {
+      this.losses++;
+      this.resending = segment;
+      // Like a kernel, retransmission goes on after the application closed the stream.
+      this.link.clock.setTimeout(() => this.resend(), retransmitTimeout(STREAM_RTO.dataInitialMs, this.losses));
+      return;
+    }
+    this.losses = 0;
+    const due = Math.max(this.link.clock.now() + fate, this.lastDue);
     this.lastDue = due;
     this.outQueue.push({ due, segment });
     if (this.outTimer === undefined) this.scheduleOut();
+  }
+
+  private resend(): void {
+    const segment = this.resending as Segment;
+    this.resending = undefined;
+    this.attempt(segment);
+    while (this.resending === undefined && !this.outStalled) {
+      const next = this.backlog.shift();
+      if (next === undefined) break;
+      this.attempt(next);
+    }
   }
 
   private scheduleOut(): void {
@@ -162,6 +201,15 @@ export class MemoryStream implements Stream {
 
   private flushOut(): void {
     const now = this.link.clock.now();
+    // A paused receiving process takes nothing in until it resumes; its kernel keeps the segments in order.
+    const held = this.peer === undefined ? 0 : this.link.heldUntil(this.peer.localAddress);
+    if (held > now) {
+      this.outTimer = this.link.clock.setTimeout(() => {
+        this.outTimer = undefined;
+        this.flushOut();
+      }, held - now);
+      return;
+    }
     // The head is due (a real timer may fire a hair early); later segments go only once their time has come.
     let first = true;
     for (let q = this.outQueue[this.outHead]; q !== undefined && (first || q.due <= now); q = this.outQueue[this.outHead]) {
