@@ -26,6 +26,14 @@ export interface RejoinConfig {
   readonly seeds?: readonly string[];
 }
 
+/** Settings of reconnect (config key `reconnect`; reconnect.ts runs it). On by default in every preset. */
+export interface ReconnectConfig {
+  /** How often one failed member is tried (ms); 0 disables reconnect. Serf's default is 30 s. */
+  readonly intervalMs: number;
+  /** How long after its failure a member is still tried (ms); 0 disables reconnect. Serf's default is 24 h. */
+  readonly timeoutMs: number;
+}
+
 /** memberlist's tunables. Every duration is in milliseconds. */
 export interface MemberlistTunables {
   /** Time between failure-detection probes (memberlist `ProbeInterval`); scaled up by the health score. */
@@ -42,6 +50,12 @@ export interface MemberlistTunables {
   suspicionMaxTimeoutMult: number;
   /** Upper bound (exclusive) of the health score plus one (`AwarenessMaxMultiplier`, Lifeguard). */
   awarenessMaxMultiplier: number;
+  /**
+   * Isolation awareness, not in memberlist: while most of our recent probes fail (and for one minimum suspicion
+   * timeout after), a suspicion that expires with fewer than k confirmations is held instead of declared dead,
+   * for at most one extra maximum suspicion timeout (see the README). `false` restores memberlist's behaviour.
+   */
+  isolationAwareness: boolean;
   /** Time between gossip rounds (`GossipInterval`). */
   gossipIntervalMs: number;
   /** Peers gossiped to per round (`GossipNodes`). */
@@ -57,6 +71,13 @@ export interface MemberlistTunables {
    * memberlist. Defaults: 10 gossip intervals (LAN 2000, WAN 5000, Local 1000).
    */
   postJoinPushPullDelayMs: number;
+  /**
+   * Partition healing, not in memberlist (Serf's reconnect): every `intervalMs`, one push/pull (a join, to a Go
+   * peer) with a random member that failed — dead, not left — within `timeoutMs`, remembered even after it is
+   * reaped. Nothing is sent while no member has failed. `{ intervalMs: 0, timeoutMs: 0 }` turns it off.
+   * Defaults: 30 s / 24 h (Serf's), Local 10 s / 24 h.
+   */
+  reconnect: ReconnectConfig;
   /** Deadline of stream exchanges (push/pull, reliable messages) (`TCPTimeout`). */
   tcpTimeoutMs: number;
   /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
@@ -152,11 +173,13 @@ function commonDefaults(): MemberlistTunables {
     suspicionMult: 4,
     suspicionMaxTimeoutMult: 6,
     awarenessMaxMultiplier: 8,
+    isolationAwareness: true,
     gossipIntervalMs: 200,
     gossipNodes: 3,
     gossipToTheDeadTimeMs: 30_000,
     pushPullIntervalMs: 30_000,
     postJoinPushPullDelayMs: 2000,
+    reconnect: { intervalMs: 30_000, timeoutMs: 24 * 3600_000 },
     tcpTimeoutMs: 10_000,
     deadNodeReclaimTimeMs: 0,
     enableCompression: true,
@@ -210,10 +233,15 @@ export function localConfig(): MemberlistTunables {
     suspicionMult: 3,
     pushPullIntervalMs: 15_000,
     postJoinPushPullDelayMs: 1000,
+    reconnect: { intervalMs: 10_000, timeoutMs: 24 * 3600_000 },
     probeTimeoutMs: 200,
     gossipIntervalMs: 100,
     gossipToTheDeadTimeMs: 15_000,
   };
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function check(ok: boolean, what: string): void {
@@ -267,6 +295,15 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
+  // A partial `reconnect` (e.g. only `intervalMs`) keeps the default of the other field.
+  if (typeof config.reconnect === 'object' && config.reconnect !== null) {
+    resolved.reconnect = { ...defaults.reconnect, ...withoutUndefined(config.reconnect) };
+  }
+  const rc = resolved.reconnect as ReconnectConfig | undefined;
+  check(
+    typeof rc === 'object' && rc !== null && [rc.intervalMs, rc.timeoutMs].every((v) => Number.isFinite(v) && v >= 0),
+    'reconnect.intervalMs and reconnect.timeoutMs must be >= 0',
+  );
   if (resolved.rejoin !== undefined) {
     const r = resolved.rejoin;
     check(Number.isFinite(r.intervalMs) && r.intervalMs > 0, 'rejoin.intervalMs must be > 0');

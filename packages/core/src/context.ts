@@ -9,6 +9,7 @@ import type { TransmitLimitedQueue } from './broadcast-queue.js';
 import type { CidrAllowList } from './cidr.js';
 import type { ResolvedConfig } from './config.js';
 import type { EventHub } from './events.js';
+import { IsolationDetector } from './isolation.js';
 import type { Logger } from './logger.js';
 import type { MetricsSink } from './metrics.js';
 import { MetricNames } from './metrics.js';
@@ -37,6 +38,8 @@ export class EngineContext {
   shuttingDown = false;
   /** This node's address; set when the transport has started. */
   self: SelfAddress = { addr: new Uint8Array(4), ip: '0.0.0.0', port: 0 };
+  /** Whether we seem cut off from the cluster (isolation awareness): fed by the prober, read by suspicions. */
+  readonly isolation: IsolationDetector;
   private incarnation = 0;
   private sequence = 0;
 
@@ -56,6 +59,7 @@ export class EngineContext {
     this.name = config.name;
     this.labelBytes = new TextEncoder().encode(config.label ?? '');
     this.gossipVerify = { incoming: config.gossipVerifyIncoming, outgoing: config.gossipVerifyOutgoing };
+    this.isolation = new IsolationDetector(clock, config.isolationAwareness);
   }
 
   /** The next probe sequence number (uint32, starting at 1, wrapping). */

@@ -61,3 +61,5 @@ export { pushPullScale } from './gossiper.js';
 export { PROBE_INCONCLUSIVE_METRIC } from './prober.js';
 export { CidrAllowList } from './cidr.js';
 export type { RejoinConfig } from './config.js';
+export type { ReconnectConfig } from './config.js';
+export { RECONNECT_MAX_REMEMBERED } from './reconnect.js';

@@ -33,6 +33,7 @@ import { PacketLayer } from './packet-layer.js';
 import { Prober } from './prober.js';
 import { PendingWaits } from './pending-waits.js';
 import { PushPullState } from './push-pull.js';
+import { Reconnector } from './reconnect.js';
 import { Rejoiner } from './rejoin.js';
 import { InboundRouter } from './router.js';
 import { StreamLayer } from './stream-layer.js';
@@ -76,6 +77,7 @@ export class Memberlist {
   private readonly gossiper: Gossiper;
   private readonly hub: EventHub;
   private readonly rejoiner: Rejoiner;
+  private readonly reconnector: Reconnector;
   private shutdownPromise: Promise<void> | undefined;
   /** The goodbye broadcast, once `leave` started ('nobody': there was no one to tell). */
   private leaveSent: Promise<void> | 'nobody' | undefined;
@@ -126,6 +128,7 @@ export class Memberlist {
     );
     this.packets.attach(router);
     this.streams.attach(router);
+    this.reconnector = new Reconnector(this.ctx, this.streams, config.reconnect);
   }
 
   /**
@@ -166,6 +169,7 @@ export class Memberlist {
     this.prober.start();
     this.gossiper.start();
     this.rejoiner.start();
+    this.reconnector.start();
   }
 
   /**
@@ -243,6 +247,7 @@ export class Memberlist {
       this.prober.stop();
       this.gossiper.stop();
       this.rejoiner.stop();
+      this.reconnector.stop();
       this.membership.stopAll();
       // Pending probes and pings end as unanswered (their own timers are cleared); callers check shuttingDown.
       this.acks.cancelAll();

@@ -14,7 +14,11 @@ import { IO_TURN_MS } from './io-turn.js';
 import { type Member, type MemberState, NodeRecord, bytesEqual, hostPort, ipText, isDeadOrLeft, snapshotMember } from './member.js';
 import { MetricNames } from './metrics.js';
 import { aliveBroadcastFor, internMember } from './intern.js';
+import type { ExpiredSuspicion } from './isolation.js';
 import { Suspicion, suspicionTimeouts } from './suspicion.js';
+
+/** Counter: suspicion timeouts whose death isolation awareness held because we seemed cut off. */
+export const ISOLATION_HELD_METRIC = ['gossip', 'suspect', 'isolation_held'] as const;
 
 const EMPTY = new Uint8Array(0);
 
@@ -208,26 +212,50 @@ export class Membership {
         minMs,
         maxMs,
         clock: ctx.clock,
-        onTimeout: (confirmations) => {
-          // One I/O turn later: a refutation that arrived while our event loop was stalled is read first.
-          const turn = ctx.clock.setTimeout(() => {
-            this.expiring.delete(turn);
-            const current = ctx.table.get(name);
-            if (ctx.shuttingDown || current === undefined) return;
-            if (current.state !== 'suspect' || current.stateSeq !== stateSeq) return;
-            if (k > 0 && confirmations < k) ctx.metrics.incrCounter(MetricNames.degradedTimeout, 1);
-            ctx.logger.info({ peer: name, confirmations }, 'marking node as failed, suspect timeout reached');
-            this.deadNode({ incarnation: current.incarnation, node: name, from: ctx.name });
-          }, IO_TURN_MS);
-          this.expiring.add(turn);
-        },
+        onTimeout: (confirmations) =>
+          this.expire(name, stateSeq, { startedAt: now, confirmations, k, minMs, maxMs }, ctx.clock.now(), IO_TURN_MS),
       }),
     );
     this.notify('suspect', record, now);
   }
 
-  /** Handles a `dead` (memberlist's `deadNode`); `from === node` is a graceful leave. */
-  deadNode(d: Dead, onBroadcastDone?: () => void): void {
+  /**
+   * A suspicion timer ran out. One I/O turn later (so a refutation that arrived while our event loop was
+   * stalled is read first) the member is declared dead — unless isolation awareness holds the death because we
+   * seem to be the one cut off, in which case the decision is taken again when the hold ends.
+   */
+  private expire(name: string, stateSeq: number, s: ExpiredSuspicion, expiredAt: number, delay: number, held = false): void {
+    const ctx = this.ctx;
+    const turn = ctx.clock.setTimeout(() => {
+      this.expiring.delete(turn);
+      const current = ctx.table.get(name);
+      if (ctx.shuttingDown || current === undefined) return;
+      if (current.state !== 'suspect' || current.stateSeq !== stateSeq) return;
+      // Confirmations that arrived after the timer ran out count too.
+      const confirmations = Math.max(s.confirmations, this.suspicions.get(name)?.confirmations ?? 0);
+      const latest = { ...s, confirmations };
+      const verdict = ctx.isolation.verdict(latest, expiredAt);
+      if (typeof verdict === 'object') {
+        if (!held) {
+          ctx.metrics.incrCounter(ISOLATION_HELD_METRIC, 1);
+          ctx.logger.warn({ peer: name, confirmations, holdMs: verdict.holdMs }, 'suspect timeout reached while isolated: holding the death');
+        }
+        this.expire(name, stateSeq, latest, expiredAt, verdict.holdMs, true);
+        return;
+      }
+      if (s.k > 0 && confirmations < s.k) ctx.metrics.incrCounter(MetricNames.degradedTimeout, 1);
+      const quiet = verdict === 'quiet';
+      ctx.logger.info({ peer: name, confirmations, quiet }, 'marking node as failed, suspect timeout reached');
+      this.deadNode({ incarnation: current.incarnation, node: name, from: ctx.name }, undefined, quiet);
+    }, delay);
+    this.expiring.add(turn);
+  }
+
+  /**
+   * Handles a `dead` (memberlist's `deadNode`); `from === node` is a graceful leave. `quiet` applies it without
+   * broadcasting it (isolation awareness: a death only we witnessed while cut off).
+   */
+  deadNode(d: Dead, onBroadcastDone?: () => void, quiet = false): void {
     const ctx = this.ctx;
     const record = ctx.table.get(d.node);
     if (record === undefined || d.incarnation < record.incarnation) return;
@@ -240,7 +268,7 @@ export class Membership {
       return;
     }
     // About ourselves while leaving, this dead message is our goodbye: leave() waits for it to be sent.
-    this.broadcast(d.node, encodeDead(d), onBroadcastDone);
+    if (!quiet) this.broadcast(d.node, encodeDead(d), onBroadcastDone);
     ctx.metrics.incrCounter(MetricNames.msgDead, 1);
 
     const now = ctx.clock.now();

@@ -76,8 +76,8 @@ describe('probing', () => {
     cluster = new TestCluster('tcp-fallback');
     const nodes = await cluster.start(3);
     await cluster.until(() => cluster!.converged(nodes, ['node-0', 'node-1', 'node-2']), 5_000, 'convergence');
-    // Drop every datagram to and from node-2; streams still work (TCP hides loss).
-    cluster.network.setNodeFaults(nodes[2]!.address, { lossRate: 1 });
+    // A firewall drops every datagram to and from node-2; streams still get through.
+    cluster.network.setNodeFaults(nodes[2]!.address, { lossRate: 1, streamLossRate: 0 });
     await cluster.advance(60_000);
     expect(cluster.stateOf(nodes[0]!, 'node-2')).toBe('alive');
     expect(cluster.stateOf(nodes[1]!, 'node-2')).toBe('alive');
@@ -87,7 +87,7 @@ describe('probing', () => {
     cluster = new TestCluster('no-tcp-fallback');
     const nodes = await cluster.start(3, { disableTcpPings: true });
     await cluster.until(() => cluster!.converged(nodes, ['node-0', 'node-1', 'node-2']), 5_000, 'convergence');
-    cluster.network.setNodeFaults(nodes[2]!.address, { lossRate: 1 });
+    cluster.network.setNodeFaults(nodes[2]!.address, { lossRate: 1, streamLossRate: 0 });
     await cluster.until(() => cluster!.stateOf(nodes[0]!, 'node-2') === 'dead', 60_000, 'death');
   });
 

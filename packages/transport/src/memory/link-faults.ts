@@ -9,6 +9,11 @@ import type { Random } from '../runtime.js';
 export interface LinkFaults {
   /** Probability in [0, 1] that a packet, a stream segment or a SYN is dropped (streams retransmit it). */
   readonly lossRate?: number;
+  /**
+   * Probability in [0, 1] that a stream segment or SYN is dropped, when it should differ from `lossRate`: e.g.
+   * `{ lossRate: 1, streamLossRate: 0 }` is a firewall that blocks UDP and lets TCP through. Default `lossRate`.
+   */
+  readonly streamLossRate?: number;
   /** Base one-way delay in ms. */
   readonly latencyMs?: number;
   /** Extra delay drawn uniformly from [0, jitterMs) per packet or stream segment. */
@@ -29,7 +34,7 @@ export interface SlowNode {
 
 /** Throws RangeError for rates outside [0, 1] or negative delays: a typo must not silently mean "no fault". */
 export function validateFaults(faults: LinkFaults): LinkFaults {
-  for (const key of ['lossRate', 'duplicateRate', 'reorderRate'] as const) {
+  for (const key of ['lossRate', 'streamLossRate', 'duplicateRate', 'reorderRate'] as const) {
     const v = faults[key];
     if (v !== undefined && !(v >= 0 && v <= 1)) throw new RangeError(`${key} must be in [0, 1], got ${v}`);
   }

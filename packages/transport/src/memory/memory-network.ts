@@ -368,7 +368,7 @@ export class MemoryNetwork {
       return 'lost';
     }
     const faults = this.faultsFor(from, to);
-    if (chance(faults.lossRate, this.random)) {
+    if (chance(faults.streamLossRate ?? faults.lossRate, this.random)) {
       this.counters.streamSegmentsLost++;
       return 'lost';
     }

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '@gossip/transport';
+import { IsolationDetector } from './isolation.js';
+import { ISOLATION_HELD_METRIC } from './membership.js';
+import { TestCluster, type TestNode } from '../test/harness.js';
+
+describe('IsolationDetector', () => {
+  const suspicion = { startedAt: 0, confirmations: 0, k: 2, minMs: 5_000, maxMs: 30_000 };
+
+  it('given most recent probes failed, when an unconfirmed suspicion expires, then the death is held until one minimum timeout after the isolation', async () => {
+    const clock = new VirtualClock();
+    const d = new IsolationDetector(clock, true);
+    for (const ok of [true, true, false, false, false]) d.recordProbe(ok);
+    expect(d.isolated()).toBe(false);
+    d.recordProbe(false);
+    expect(d.isolated()).toBe(true);
+    await clock.advance(30_000);
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
+    // Contact is back: four of the last six acked.
+    for (let i = 0; i < 4; i++) d.recordProbe(true);
+    expect(d.isolated()).toBe(false);
+    await clock.advance(2_000);
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 3_000 });
+    await clock.advance(3_000);
+    expect(d.verdict(suspicion, 30_000)).toBe('dead');
+  });
+
+  it('given isolation, when the suspicion has k confirmations, or k is 0, or the detector is off, then nothing is held', () => {
+    const clock = new VirtualClock();
+    const on = new IsolationDetector(clock, true);
+    const off = new IsolationDetector(clock, false);
+    for (let i = 0; i < 6; i++) {
+      on.recordProbe(false);
+      off.recordProbe(false);
+    }
+    expect(on.verdict({ ...suspicion, confirmations: 2 }, 0)).toBe('dead');
+    expect(on.verdict({ ...suspicion, k: 0 }, 0)).toBe('dead');
+    expect(off.verdict(suspicion, 0)).toBe('dead');
+    expect(on.verdict(suspicion, 0)).toEqual({ holdMs: 5_000 });
+  });
+
+  it('given a suspicion that started after the last isolation ended, when it expires, then nothing is held', async () => {
+    const clock = new VirtualClock();
+    const d = new IsolationDetector(clock, true);
+    for (let i = 0; i < 6; i++) d.recordProbe(false);
+    for (let i = 0; i < 6; i++) d.recordProbe(true);
+    await clock.advance(1_000);
+    expect(d.verdict({ ...suspicion, startedAt: 1_000 }, 40_000)).toBe('dead');
+  });
+
+  it('given an isolation that never ends, when held again and again, then one maximum timeout after expiry the death is declared quietly', async () => {
+    const clock = new VirtualClock();
+    const d = new IsolationDetector(clock, true);
+    for (let i = 0; i < 6; i++) d.recordProbe(false);
+    await clock.advance(30_000);
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
+    await clock.advance(26_000);
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 4_000 });
+    await clock.advance(4_000);
+    expect(d.verdict(suspicion, 30_000)).toBe('quiet');
+  });
+});
+
+let cluster: TestCluster | undefined;
+afterEach(async () => {
+  await cluster?.shutdown();
+  cluster = undefined;
+});
+
+/**
+ * One of 8 nodes is cut off for 2 minutes, then reconnected for 2 more: deaths of the 7 healthy members, as
+ * declared by the cut node itself and as seen by the other healthy members (third parties).
+ */
+async function isolatedRun(seed: string, isolationAwareness: boolean): Promise<{ byCut: number; byOthers: number; held: number }> {
+  cluster = new TestCluster(seed);
+  const nodes = await cluster.start(8, { isolationAwareness });
+  const names = nodes.map((n) => n.name);
+  await cluster.until(() => cluster!.converged(nodes, names), 30_000, 'convergence');
+  const cut = nodes[7] as TestNode;
+  let byCut = 0;
+  let byOthers = 0;
+  for (const t of nodes) {
+    t.node.on('leave', (e) => {
+      if (e.member.state !== 'dead' || e.member.name === cut.name) return;
+      if (t === cut) byCut++;
+      else byOthers++;
+    });
+  }
+  cluster.network.partition([cut.address]);
+  await cluster.advance(120_000);
+  cluster.network.heal();
+  await cluster.until(() => cluster!.converged(nodes, names), 120_000, 'healing');
+  return { byCut, byOthers, held: cut.metrics.counter(ISOLATION_HELD_METRIC) };
+}
+
+describe('isolation awareness in a cluster', () => {
+  it('given one of 8 nodes cut off for 2 minutes and reconnected, then no other node sees a healthy member die; the cut node holds its suspicions, then declares them dead without telling anyone', async () => {
+    const on = await isolatedRun('isolated-on', true);
+    console.info(`[isolation on] ${JSON.stringify(on)}`);
+    expect(on.byOthers).toBe(0);
+    expect(on.held).toBe(7);
+    expect(on.byCut).toBe(7);
+    await cluster?.shutdown();
+    cluster = undefined;
+    const off = await isolatedRun('isolated-on', false);
+    console.info(`[isolation off] ${JSON.stringify(off)}`);
+    expect(off.byCut).toBe(7);
+    expect(off.held).toBe(0);
+  });
+});
