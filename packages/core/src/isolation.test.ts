@@ -7,17 +7,17 @@ import { TestCluster, type TestNode } from '../test/harness.js';
 describe('IsolationDetector', () => {
   const suspicion = { startedAt: 0, confirmations: 0, k: 2, minMs: 5_000, maxMs: 30_000 };
 
-  it('given most recent probes failed, when an unconfirmed suspicion expires, then the death is held until one minimum timeout after the isolation', async () => {
+  it('given most recent probes unheard by anyone, when an unconfirmed suspicion expires, then the death is held until one minimum timeout after the isolation', async () => {
     const clock = new VirtualClock();
     const d = new IsolationDetector(clock, true);
-    for (const ok of [true, true, false, false, false]) d.recordProbe(ok);
+    for (const outcome of ['acked', 'failed', 'failed', 'silent'] as const) d.recordProbe(outcome);
     expect(d.isolated()).toBe(false);
-    d.recordProbe(false);
+    d.recordProbe('silent');
     expect(d.isolated()).toBe(true);
     await clock.advance(30_000);
     expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
-    // Contact is back: four of the last six acked.
-    for (let i = 0; i < 4; i++) d.recordProbe(true);
+    // Contact is back: two of the last three acked.
+    for (let i = 0; i < 2; i++) d.recordProbe('acked');
     expect(d.isolated()).toBe(false);
     await clock.advance(2_000);
     expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 3_000 });
@@ -25,15 +25,15 @@ describe('IsolationDetector', () => {
     expect(d.verdict(suspicion, 30_000)).toBe('dead');
   });
 
-  it('given isolation, when the suspicion has k confirmations, or k is 0, or the detector is off, then nothing is held', () => {
+  it('given isolation, when k is 0 or the detector is off, then nothing is held; a confirmed suspicion is held like any other', () => {
     const clock = new VirtualClock();
     const on = new IsolationDetector(clock, true);
     const off = new IsolationDetector(clock, false);
-    for (let i = 0; i < 6; i++) {
-      on.recordProbe(false);
-      off.recordProbe(false);
+    for (let i = 0; i < 3; i++) {
+      on.recordProbe('silent');
+      off.recordProbe('silent');
     }
-    expect(on.verdict({ ...suspicion, confirmations: 2 }, 0)).toBe('dead');
+    expect(on.verdict({ ...suspicion, confirmations: 2 }, 0)).toEqual({ holdMs: 5_000 });
     expect(on.verdict({ ...suspicion, k: 0 }, 0)).toBe('dead');
     expect(off.verdict(suspicion, 0)).toBe('dead');
     expect(on.verdict(suspicion, 0)).toEqual({ holdMs: 5_000 });
@@ -42,8 +42,8 @@ describe('IsolationDetector', () => {
   it('given a suspicion that started after the last isolation ended, when it expires, then nothing is held', async () => {
     const clock = new VirtualClock();
     const d = new IsolationDetector(clock, true);
-    for (let i = 0; i < 6; i++) d.recordProbe(false);
-    for (let i = 0; i < 6; i++) d.recordProbe(true);
+    for (let i = 0; i < 3; i++) d.recordProbe('silent');
+    for (let i = 0; i < 3; i++) d.recordProbe('acked');
     await clock.advance(1_000);
     expect(d.verdict({ ...suspicion, startedAt: 1_000 }, 40_000)).toBe('dead');
   });
@@ -51,13 +51,15 @@ describe('IsolationDetector', () => {
   it('given an isolation that never ends, when held again and again, then one maximum timeout after expiry the death is declared quietly', async () => {
     const clock = new VirtualClock();
     const d = new IsolationDetector(clock, true);
-    for (let i = 0; i < 6; i++) d.recordProbe(false);
+    for (let i = 0; i < 3; i++) d.recordProbe('silent');
     await clock.advance(30_000);
     expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
     await clock.advance(26_000);
     expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 4_000 });
     await clock.advance(4_000);
     expect(d.verdict(suspicion, 30_000)).toBe('quiet');
+    // Confirmed by k members, the death is not ours alone: it is broadcast.
+    expect(d.verdict({ ...suspicion, confirmations: 2 }, 30_000)).toBe('dead');
   });
 });
 

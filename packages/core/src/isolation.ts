@@ -4,14 +4,15 @@
  * or refute; memberlist then declares them dead when the suspicion timers run out, and once the node is back the
  * cluster accepts those deaths (each refuted, but each a false `leave` in every application).
  *
- * The rule: while most of our recent probes fail (at least {@link ISOLATION_FAILURES} of the last
- * {@link ISOLATION_WINDOW}), and for a grace period of one minimum suspicion timeout after that, a suspicion
- * timer that expires with fewer than k independent confirmations does not declare the member dead; it waits
- * and decides again. A confirmed suspicion (k confirmations: other members see the failure too) is never held,
- * so a real failure — even of many members at once — is declared as before. A suspicion is held for at most
- * one extra maximum suspicion timeout; if we are still isolated then, the member is declared dead locally but
- * the death is not broadcast (a "quiet" death): our own view and events say what we can see (nobody answers,
- * so `rejoin` and `reconnect` can start working), and nobody else is told a death only we have witnessed. Our
+ * The rule: while most of our recent probes went unheard (at least {@link ISOLATION_SILENT} of the last
+ * {@link ISOLATION_WINDOW} failed without a single ack or nack from the target or the relays), and for a grace period of one minimum suspicion timeout after that, a suspicion
+ * timer that expires does not declare the member dead if we were isolated at any time since the suspicion
+ * started; it waits and decides again. Suspicions raised while we were in contact are never held, so a real
+ * failure — even of many members at once — is declared as before, by us and by every other member. A
+ * suspicion is held for at most one extra maximum suspicion timeout; if we are still isolated then, the member
+ * is declared dead locally but, unless k members confirmed it, the death is not broadcast (a "quiet" death):
+ * our own view and events say what we can see (nobody answers, so `rejoin` and `reconnect` can start working),
+ * and nobody else is told a death only we have witnessed. Our
  * push/pull later reports such members as dead, which peers verify as suspicions, as memberlist does for every
  * remote death. Only this node's own decisions change; the messages it sends are ordinary memberlist
  * messages, so Go peers are unaffected.
@@ -19,11 +20,18 @@
 import type { Clock } from '@gossip/transport';
 
 /** Probe outcomes remembered. */
-export const ISOLATION_WINDOW = 6;
-/** Failed probes among the last {@link ISOLATION_WINDOW} that mean "we are the one cut off". */
-export const ISOLATION_FAILURES = 4;
+export const ISOLATION_WINDOW = 3;
+/** Silent probes among the last {@link ISOLATION_WINDOW} that mean "we are the one cut off". */
+export const ISOLATION_SILENT = 2;
 
-/** What {@link IsolationDetector.holdDeath} needs to know about an expired suspicion. */
+/**
+ * How a probe ended. `silent`: it failed and none of the relays asked to help answered either, not even with
+ * a nack — nobody at all heard us. A crashed target alone leaves its relays nacking; every relay crashed too
+ * is rare even in a mass failure (p⁴ for a fraction p of members down, with 3 relays), and twice running rarer.
+ */
+export type ProbeOutcome = 'acked' | 'failed' | 'silent';
+
+/** What {@link IsolationDetector.verdict} needs to know about an expired suspicion. */
 export interface ExpiredSuspicion {
   /** When the suspicion started. */
   readonly startedAt: number;
@@ -39,9 +47,9 @@ export interface ExpiredSuspicion {
 
 /** Tracks recent probe outcomes and decides whether an expired suspicion may become a death. */
 export class IsolationDetector {
-  private readonly outcomes: boolean[] = [];
+  private readonly outcomes: ProbeOutcome[] = [];
   private next = 0;
-  private failures = 0;
+  private silent = 0;
   private lastIsolatedAt = -Infinity;
 
   constructor(
@@ -50,38 +58,44 @@ export class IsolationDetector {
     private readonly enabled: boolean,
   ) {}
 
-  /** Records the outcome of one probe (acked directly, indirectly or over TCP, or failed). */
-  recordProbe(acked: boolean): void {
+  /** Records how one probe ended. */
+  recordProbe(outcome: ProbeOutcome): void {
+    const wasIsolated = this.isolated();
     if (this.outcomes.length < ISOLATION_WINDOW) {
-      this.outcomes.push(acked);
+      this.outcomes.push(outcome);
     } else {
-      if (!(this.outcomes[this.next] as boolean)) this.failures--;
-      this.outcomes[this.next] = acked;
+      if (this.outcomes[this.next] === 'silent') this.silent--;
+      this.outcomes[this.next] = outcome;
       this.next = (this.next + 1) % ISOLATION_WINDOW;
     }
-    if (!acked) this.failures++;
-    if (this.isolated()) this.lastIsolatedAt = this.clock.now();
+    if (outcome === 'silent') this.silent++;
+    // Isolated until now, even when this probe is the one that ends it: the grace starts when contact is back.
+    if (wasIsolated || this.isolated()) this.lastIsolatedAt = this.clock.now();
   }
 
-  /** Whether most recent probes failed. */
+  /** Whether most recent probes went unheard. */
   isolated(): boolean {
-    return this.failures >= ISOLATION_FAILURES;
+    return this.silent >= ISOLATION_SILENT;
   }
 
   /**
    * The verdict on an expired suspicion: wait `holdMs` and decide again; declare the member dead (`'dead'`);
-   * or declare it dead without broadcasting (`'quiet'`). A suspicion with fewer than k confirmations is held
-   * while we are isolated and for `minMs` after, if we were isolated at any time since it started, for at most
-   * `maxMs` past its expiry; still isolated then, the death is quiet.
+   * or declare it dead without broadcasting (`'quiet'`). A suspicion during which we were isolated is held
+   * while we are and for `minMs` after — even a confirmed one: once we are back, the members we push/pull with
+   * adopt our stale suspicions as their own and gossip them back to us as if they were independent
+   * confirmations (memberlist's `mergeState`), while the accused needs a moment to hear of it and refute. It
+   * is held for at most `maxMs` past its expiry; still isolated then, the death is quiet unless k members
+   * confirmed it.
    */
   verdict(s: ExpiredSuspicion, expiredAt: number): { holdMs: number } | 'dead' | 'quiet' {
-    if (!this.enabled || s.k < 1 || s.confirmations >= s.k) return 'dead';
+    if (!this.enabled || s.k < 1) return 'dead';
     const now = this.clock.now();
     if (this.isolated()) this.lastIsolatedAt = now;
     if (this.lastIsolatedAt < s.startedAt) return 'dead';
     const graceEnds = this.lastIsolatedAt + s.minMs;
     if (graceEnds <= now) return 'dead';
     const capAt = expiredAt + s.maxMs;
-    return capAt <= now ? 'quiet' : { holdMs: Math.min(graceEnds, capAt) - now };
+    if (capAt > now) return { holdMs: Math.min(graceEnds, capAt) - now };
+    return s.confirmations >= s.k ? 'dead' : 'quiet';
   }
 }

@@ -173,8 +173,10 @@ export class Membership {
 
     const timer = this.suspicions.get(s.node);
     if (timer !== undefined) {
-      // Lifeguard: independent confirmations shorten the timeout; only new ones are worth re-gossiping.
-      if (timer.confirm(s.from)) this.broadcast(s.node, encodeSuspect(s));
+      // Lifeguard: independent confirmations shorten the timeout; only new ones are worth re-gossiping. A
+      // suspicion learned from push/pull names the suspect as its accuser (see mergeState): nobody's probe
+      // failed, so it confirms nothing.
+      if (s.from !== s.node && timer.confirm(s.from)) this.broadcast(s.node, encodeSuspect(s));
       return;
     }
     if (record.state !== 'alive') return;
@@ -279,7 +281,7 @@ export class Membership {
 
   /**
    * Applies a remote node list from push/pull (memberlist's `mergeState`): alive entries as alive messages, left
-   * ones as leaves, and suspect or dead ones only as suspicions from us (a remote death is verified locally).
+   * ones as leaves, and suspect or dead ones only as suspicions (a remote death is verified locally).
    */
   mergeState(remote: readonly PushNodeState[]): void {
     for (const r of remote) {
@@ -293,7 +295,11 @@ export class Membership {
           break;
         case NodeState.Suspect:
         case NodeState.Dead:
-          this.suspectNode({ incarnation: r.incarnation, node: r.name, from: this.ctx.name });
+          // memberlist accuses in our own name here, so every member that merges a stale list (say, from a node
+          // back from isolation) gossips the same suspicion as a fresh, "independent" confirmation. Naming the
+          // suspect itself as the accuser starts the suspicion all the same but confirms nothing (a deviation
+          // that only weakens false confirmations; Go peers see an ordinary suspect message).
+          this.suspectNode({ incarnation: r.incarnation, node: r.name, from: r.name });
           break;
         default:
           this.ctx.logger.debug({ peer: r.name, state: r.state }, 'ignoring push/pull entry with unknown state');

@@ -223,7 +223,8 @@ export class Prober {
     let delta = 1;
     if (expectedNacks > 0) delta = nacks < expectedNacks ? expectedNacks - nacks : 0;
     ctx.awareness.applyDelta(delta);
-    ctx.isolation.recordProbe(false);
+    // Not even a nack from the relays, or no member left alive to relay: nobody heard us (isolation awareness).
+    ctx.isolation.recordProbe(nacks === 0 && (expectedNacks > 0 || relays.length === 0) ? 'silent' : 'failed');
     ctx.metrics.addSample(MetricNames.probeNode, ctx.clock.now() - started);
     ctx.logger.info({ peer: node.name }, 'suspect node has failed, no acks received');
     this.membership.suspectNode({ incarnation: node.incarnation, node: node.name, from: ctx.name });
@@ -232,7 +233,7 @@ export class Prober {
   private finishSuccess(node: NodeRecord, ack: AckOutcome | undefined, sentAt: number, started: number): void {
     const ctx = this.ctx;
     ctx.awareness.applyDelta(-1);
-    ctx.isolation.recordProbe(true);
+    ctx.isolation.recordProbe('acked');
     ctx.metrics.addSample(MetricNames.probeNode, ctx.clock.now() - started);
     if (ack !== undefined && ack.acked) {
       const delegate = ctx.config.ping;
