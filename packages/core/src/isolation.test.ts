@@ -7,21 +7,24 @@ import { TestCluster, type TestNode } from '../test/harness.js';
 describe('IsolationDetector', () => {
   const suspicion = { startedAt: 0, confirmations: 0, k: 2, minMs: 5_000, maxMs: 30_000 };
 
-  it('given most recent probes unheard by anyone, when an unconfirmed suspicion expires, then the death is held until one minimum timeout after the isolation', async () => {
+  it('given most recent probes unheard by anyone, when an unconfirmed suspicion expires, then the death is held until two minimum timeouts after the isolation ended', async () => {
     const clock = new VirtualClock();
     const d = new IsolationDetector(clock, true);
     for (const outcome of ['acked', 'failed', 'failed', 'silent'] as const) d.recordProbe(outcome);
     expect(d.isolated()).toBe(false);
     d.recordProbe('silent');
     expect(d.isolated()).toBe(true);
+    let recovered = 0;
+    d.onRecovered = () => recovered++;
     await clock.advance(30_000);
-    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
-    // Contact is back: two of the last three acked.
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 10_000 });
+    // Contact is back: two of the last three acked. The grace (2 minimum timeouts) starts now.
     for (let i = 0; i < 2; i++) d.recordProbe('acked');
     expect(d.isolated()).toBe(false);
+    expect(recovered).toBe(1);
     await clock.advance(2_000);
-    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 3_000 });
-    await clock.advance(3_000);
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 8_000 });
+    await clock.advance(8_000);
     expect(d.verdict(suspicion, 30_000)).toBe('dead');
   });
 
@@ -33,10 +36,10 @@ describe('IsolationDetector', () => {
       on.recordProbe('silent');
       off.recordProbe('silent');
     }
-    expect(on.verdict({ ...suspicion, confirmations: 2 }, 0)).toEqual({ holdMs: 5_000 });
+    expect(on.verdict({ ...suspicion, confirmations: 2 }, 0)).toEqual({ holdMs: 10_000 });
     expect(on.verdict({ ...suspicion, k: 0 }, 0)).toBe('dead');
     expect(off.verdict(suspicion, 0)).toBe('dead');
-    expect(on.verdict(suspicion, 0)).toEqual({ holdMs: 5_000 });
+    expect(on.verdict(suspicion, 0)).toEqual({ holdMs: 10_000 });
   });
 
   it('given a suspicion that started after the last isolation ended, when it expires, then nothing is held', async () => {
@@ -53,7 +56,7 @@ describe('IsolationDetector', () => {
     const d = new IsolationDetector(clock, true);
     for (let i = 0; i < 3; i++) d.recordProbe('silent');
     await clock.advance(30_000);
-    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 5_000 });
+    expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 10_000 });
     await clock.advance(26_000);
     expect(d.verdict(suspicion, 30_000)).toEqual({ holdMs: 4_000 });
     await clock.advance(4_000);

@@ -5,8 +5,9 @@
  * cluster accepts those deaths (each refuted, but each a false `leave` in every application).
  *
  * The rule: while most of our recent probes went unheard (at least {@link ISOLATION_SILENT} of the last
- * {@link ISOLATION_WINDOW} failed without a single ack or nack from the target or the relays), and for a grace period of one minimum suspicion timeout after that, a suspicion
- * timer that expires does not declare the member dead if we were isolated at any time since the suspicion
+ * {@link ISOLATION_WINDOW} failed without a single ack or nack from the target or the relays), and for a grace
+ * period of two minimum suspicion timeouts after that (opened by an immediate push/pull), a suspicion timer
+ * that expires does not declare the member dead if we were isolated at any time since the suspicion
  * started; it waits and decides again. Suspicions raised while we were in contact are never held, so a real
  * failure — even of many members at once — is declared as before, by us and by every other member. A
  * suspicion is held for at most one extra maximum suspicion timeout; if we are still isolated then, the member
@@ -23,6 +24,9 @@ import type { Clock } from '@gossip/transport';
 export const ISOLATION_WINDOW = 3;
 /** Silent probes among the last {@link ISOLATION_WINDOW} that mean "we are the one cut off". */
 export const ISOLATION_SILENT = 2;
+
+/** The grace after isolation ends, in minimum suspicion timeouts (7.2 s each at 64 LAN nodes). */
+export const ISOLATION_GRACE_MINS = 2;
 
 /**
  * How a probe ended. `silent`: it failed and none of the relays asked to help answered either, not even with
@@ -51,6 +55,11 @@ export class IsolationDetector {
   private next = 0;
   private silent = 0;
   private lastIsolatedAt = -Infinity;
+  /**
+   * Called when contact comes back (the engine then pushes/pulls at once: the cluster learns our stale
+   * suspicions, whose subjects can refute them within the grace, and we learn whether we were declared dead).
+   */
+  onRecovered: () => void = () => undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +80,7 @@ export class IsolationDetector {
     if (outcome === 'silent') this.silent++;
     // Isolated until now, even when this probe is the one that ends it: the grace starts when contact is back.
     if (wasIsolated || this.isolated()) this.lastIsolatedAt = this.clock.now();
+    if (this.enabled && wasIsolated && !this.isolated()) this.onRecovered();
   }
 
   /** Whether most recent probes went unheard. */
@@ -81,7 +91,7 @@ export class IsolationDetector {
   /**
    * The verdict on an expired suspicion: wait `holdMs` and decide again; declare the member dead (`'dead'`);
    * or declare it dead without broadcasting (`'quiet'`). A suspicion during which we were isolated is held
-   * while we are and for `minMs` after — even a confirmed one: once we are back, the members we push/pull with
+   * while we are and for {@link ISOLATION_GRACE_MINS} × `minMs` after — even a confirmed one: once we are back, the members we push/pull with
    * adopt our stale suspicions as their own and gossip them back to us as if they were independent
    * confirmations (memberlist's `mergeState`), while the accused needs a moment to hear of it and refute. It
    * is held for at most `maxMs` past its expiry; still isolated then, the death is quiet unless k members
@@ -92,7 +102,7 @@ export class IsolationDetector {
     const now = this.clock.now();
     if (this.isolated()) this.lastIsolatedAt = now;
     if (this.lastIsolatedAt < s.startedAt) return 'dead';
-    const graceEnds = this.lastIsolatedAt + s.minMs;
+    const graceEnds = this.lastIsolatedAt + ISOLATION_GRACE_MINS * s.minMs;
     if (graceEnds <= now) return 'dead';
     const capAt = expiredAt + s.maxMs;
     if (capAt > now) return { holdMs: Math.min(graceEnds, capAt) - now };

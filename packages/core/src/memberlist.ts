@@ -129,6 +129,7 @@ export class Memberlist {
     this.packets.attach(router);
     this.streams.attach(router);
     this.reconnector = new Reconnector(this.ctx, this.streams, config.reconnect);
+    this.ctx.isolation.onRecovered = () => void this.gossiper.pushPull();
   }
 
   /**
