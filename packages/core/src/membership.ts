@@ -45,8 +45,23 @@ export interface AliveOptions {
   onBroadcastDone?: () => void;
 }
 
+/** An expired suspicion as {@link Membership} tracks it. */
+interface Expiry extends ExpiredSuspicion {
+  /** Learned from push/pull only (the suspect named as accuser): no probe of ours or anyone's failed. */
+  readonly secondHand: boolean;
+  /** The suspect has been asked directly (see {@link Membership.verifySuspect}). */
+  readonly verified: boolean;
+}
+
 /** Applies membership messages to the member list. */
 export class Membership {
+  /**
+   * Checks a second-hand suspect before it is declared dead: a push/pull with the member itself, resolving
+   * whether it answered. memberlist trusts the timer alone, so a member that missed the suspect's refutation
+   * declares it dead at a stale incarnation (a false `leave` for its application).
+   */
+  verifySuspect: ((name: string) => Promise<boolean>) | undefined;
+
   private readonly suspicions = new Map<string, Suspicion>();
   /** Expired suspicions waiting one I/O turn before declaring death (cleared on shutdown). */
   private readonly expiring = new Set<TimerHandle>();
@@ -215,7 +230,13 @@ export class Membership {
         maxMs,
         clock: ctx.clock,
         onTimeout: (confirmations) =>
-          this.expire(name, stateSeq, { startedAt: now, confirmations, k, minMs, maxMs }, ctx.clock.now(), IO_TURN_MS),
+          this.expire(
+            name,
+            stateSeq,
+            { startedAt: now, confirmations, k, minMs, maxMs, secondHand: s.from === s.node, verified: false },
+            ctx.clock.now(),
+            IO_TURN_MS,
+          ),
       }),
     );
     this.notify('suspect', record, now);
@@ -226,7 +247,7 @@ export class Membership {
    * stalled is read first) the member is declared dead — unless isolation awareness holds the death because we
    * seem to be the one cut off, in which case the decision is taken again when the hold ends.
    */
-  private expire(name: string, stateSeq: number, s: ExpiredSuspicion, expiredAt: number, delay: number, held = false): void {
+  private expire(name: string, stateSeq: number, s: Expiry, expiredAt: number, delay: number, held = false): void {
     const ctx = this.ctx;
     const turn = ctx.clock.setTimeout(() => {
       this.expiring.delete(turn);
@@ -243,6 +264,17 @@ export class Membership {
           ctx.logger.warn({ peer: name, confirmations, holdMs: verdict.holdMs }, 'suspect timeout reached while isolated: holding the death');
         }
         this.expire(name, stateSeq, latest, expiredAt, verdict.holdMs, true);
+        return;
+      }
+      const verify = this.verifySuspect;
+      if (s.secondHand && confirmations === 0 && !s.verified && verify !== undefined) {
+        // Nobody's probe of it failed: we only heard of it through push/pull. Ask the member itself first; if
+        // it answers, it has now seen that it is suspected and refutes — give that one minimum timeout.
+        void verify(name).then((answered) => {
+          const checked = { ...latest, verified: true };
+          if (answered) ctx.logger.info({ peer: name }, 'second-hand suspect answered a push/pull: waiting for its refutation');
+          this.expire(name, stateSeq, checked, expiredAt, answered ? s.minMs : IO_TURN_MS, held);
+        });
         return;
       }
       if (s.k > 0 && confirmations < s.k) ctx.metrics.incrCounter(MetricNames.degradedTimeout, 1);
