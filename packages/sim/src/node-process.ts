@@ -8,6 +8,7 @@ import type { MemberEvent, MemberEventType, MemberlistConfig } from '@gossip/cor
 import { Memberlist } from '@gossip/core';
 import type { MemoryEndpoint, MemoryNetwork, Random } from '@gossip/transport';
 import type { TraceRecorder } from './trace.js';
+import { NodeClock } from './node-clock.js';
 import type { ClusterView } from './view.js';
 
 /** Per-node configuration: tunables and application hooks; identity, transport, clock and random come from us. */
@@ -43,6 +44,8 @@ export interface NodeRecord {
   status: NodeStatus;
   readonly memberlist: Memberlist;
   readonly endpoint: MemoryEndpoint;
+  /** The process's own clock: pausing it (with its inbound traffic) stalls the process. */
+  readonly clock: NodeClock;
   readonly overrides: NodeOverrides;
 }
 
@@ -62,7 +65,8 @@ export async function startNodeProcess(
   p: { key: string; name: string; address: string; generation: number; config: NodeConfig; overrides: NodeOverrides },
 ): Promise<NodeRecord> {
   const endpoint = sim.network.endpoint(p.address);
-  const config: MemberlistConfig = { ...p.config, name: p.name, transport: endpoint, clock: sim.network.clock };
+  const clock = new NodeClock(sim.network.clock);
+  const config: MemberlistConfig = { ...p.config, name: p.name, transport: endpoint, clock };
   const memberlist = await Memberlist.create(config);
   const observer = `${p.key}#${p.generation}`;
   const record: NodeRecord = {
@@ -74,6 +78,7 @@ export async function startNodeProcess(
     status: 'running',
     memberlist,
     endpoint,
+    clock,
     overrides: p.overrides,
   };
   const { view, trace } = sim;

@@ -92,6 +92,14 @@ export class Simulation {
     this.trace.setRecording(options.trace ?? true);
   }
 
+  /**
+   * A seeded random stream for the scenario's own choices (e.g. when a fault strikes), derived from the
+   * simulation's seed and `label` alone: drawing from it perturbs no node and no network decision.
+   */
+  randomStream(label: string): SeededRandom {
+    return this.random.fork(`scenario/${label}`);
+  }
+
   /** Current virtual time (ms since the simulation started). */
   now(): number {
     return this.clock.now();
@@ -250,6 +258,19 @@ export class Simulation {
   slow(name: string, delay: { minMs: number; maxMs: number } | undefined): void {
     const address = this.record(name).address;
     this.network.setSlow(address, delay && { minDelayMs: delay.minMs, maxDelayMs: delay.maxMs });
+  }
+
+  /**
+   * Stalls the whole process of `name` for `durationMs` (a stop-the-world GC pause, SIGSTOP, a starved VM: the
+   * Lifeguard paper's failure mode for a slow node): none of its timers run and nothing is delivered to it; when
+   * it resumes, everything that fell due or arrived meanwhile happens at once. Unlike {@link slow}, its own
+   * probe timeouts stretch too. A stall that overlaps another extends it.
+   */
+  stall(name: string, durationMs: number): void {
+    const r = this.record(name);
+    if (r.status !== 'running') throw new SimulationError('ERR_SIM_NODE', `${name} is not running`);
+    this.network.pause(r.address, durationMs);
+    r.clock.pause(durationMs);
   }
 
   /** Cuts the nodes `groupA` off from `groupB` (or from everyone else). Heal with the returned handle or `heal()`. */

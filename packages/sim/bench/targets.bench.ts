@@ -1,0 +1,64 @@
+/**
+ * `pnpm bench`'s simulator targets (issue #13): partitions that heal by themselves, an isolated node that does
+ * not kill the healthy, mass failures still detected, Lifeguard against slowed and stalled nodes, and loss on
+ * packets and streams. Every target runs on 5 seeds (GOSSIP_SIM_TARGET_SEEDS to change); the CI scenario tests
+ * run one seed of the cheap ones. GOSSIP_SIM_TARGETS picks targets (comma-separated names below). Prints one
+ * line per run and a summary, and writes bench-results/sim-targets.json at the repository root.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { flappingNode, lifeguardRun, lossyCluster, massCrash, partitionHeal } from '../test/targets.js';
+
+const seeds = Array.from({ length: Number(process.env.GOSSIP_SIM_TARGET_SEEDS ?? 5) }, (_, i) => `target-${i + 1}`);
+const NO_RECONNECT = { reconnect: { intervalMs: 0, timeoutMs: 0 } };
+
+type Runner = (seed: string) => Promise<Record<string, unknown>>;
+const targets: Record<string, Runner> = {
+  'partition-30s': (seed) => partitionHeal({ seed, cutMs: 30_000 }).then((r) => ({ ...r })),
+  'partition-2min': (seed) => partitionHeal({ seed, cutMs: 120_000 }).then((r) => ({ ...r })),
+  'partition-30min': (seed) => partitionHeal({ seed, cutMs: 30 * 60_000 }).then((r) => ({ ...r })),
+  'partition-2min-no-reconnect': (seed) =>
+    partitionHeal({ seed, cutMs: 120_000, tunables: NO_RECONNECT, maxHealMs: 600_000 }).then((r) => ({ ...r })),
+  flapping: (seed) => flappingNode({ seed }).then((r) => ({ ...r })),
+  'flapping-no-isolation-awareness': (seed) => flappingNode({ seed, tunables: { isolationAwareness: false } }).then((r) => ({ ...r })),
+  'mass-crash-30pct': (seed) => massCrash({ seed }).then((r) => ({ ...r })),
+  'lifeguard-50-slow-on': (seed) => lifeguardRun({ seed, n: 50, fault: 'slow', lifeguard: true }).then((r) => ({ ...r })),
+  'lifeguard-50-slow-off': (seed) => lifeguardRun({ seed, n: 50, fault: 'slow', lifeguard: false }).then((r) => ({ ...r })),
+  'lifeguard-50-stall-on': (seed) => lifeguardRun({ seed, n: 50, fault: 'stall', lifeguard: true }).then((r) => ({ ...r })),
+  'lifeguard-50-stall-off': (seed) => lifeguardRun({ seed, n: 50, fault: 'stall', lifeguard: false }).then((r) => ({ ...r })),
+  'lifeguard-100-slow-on': (seed) => lifeguardRun({ seed, n: 100, fault: 'slow', lifeguard: true }).then((r) => ({ ...r })),
+  'lifeguard-100-slow-off': (seed) => lifeguardRun({ seed, n: 100, fault: 'slow', lifeguard: false }).then((r) => ({ ...r })),
+  'lifeguard-100-stall-on': (seed) => lifeguardRun({ seed, n: 100, fault: 'stall', lifeguard: true }).then((r) => ({ ...r })),
+  'lifeguard-100-stall-off': (seed) => lifeguardRun({ seed, n: 100, fault: 'stall', lifeguard: false }).then((r) => ({ ...r })),
+  'loss-10pct-100-tcp-pings': (seed) => lossyCluster({ seed }).then((r) => ({ ...r })),
+};
+
+const chosen = (process.env.GOSSIP_SIM_TARGETS ?? Object.keys(targets).join(',')).split(',').map((s) => s.trim());
+for (const name of chosen) if (!(name in targets)) throw new Error(`GOSSIP_SIM_TARGETS: unknown target ${name}`);
+
+const results: { target: string; seed: string; wallSeconds: number; result: Record<string, unknown> }[] = [];
+const started = Date.now();
+const load = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+const loadAtStart = load();
+for (const target of chosen) {
+  for (const seed of seeds) {
+    const t0 = performance.now();
+    const result = await (targets[target] as Runner)(seed);
+    const wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    results.push({ target, seed, wallSeconds, result });
+    const shown = Object.entries(result)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v) : String(v)}`)
+      .join(' ');
+    process.stderr.write(`[sim targets] ${target} ${seed}: ${shown} (${wallSeconds} s wall, load ${load()})\n`);
+  }
+}
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+mkdirSync(join(root, 'bench-results'), { recursive: true });
+writeFileSync(
+  join(root, 'bench-results', 'sim-targets.json'),
+  `${JSON.stringify({ schema: 1, seeds, loadAtStart, loadAtEnd: load(), wallSeconds: Math.round((Date.now() - started) / 1000), results }, null, 2)}\n`,
+);
+process.stderr.write(`[sim targets] ${results.length} runs in ${Math.round((Date.now() - started) / 1000)} s, load ${loadAtStart} → ${load()}\n`);
