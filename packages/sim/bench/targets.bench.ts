@@ -3,7 +3,8 @@
  * not kill the healthy, mass failures still detected, Lifeguard against slowed and stalled nodes, and loss on
  * packets and streams. Every target runs on 5 seeds (GOSSIP_SIM_TARGET_SEEDS to change); the CI scenario tests
  * run one seed of the cheap ones. GOSSIP_SIM_TARGETS picks targets (comma-separated names below). Prints one
- * line per run and a summary, and writes bench-results/sim-targets.json at the repository root.
+ * line per run and a summary, and writes bench-results/sim-targets.json at the repository root (GOSSIP_SIM_TARGETS_OUT names another file) after
+ * every run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -39,8 +40,18 @@ const chosen = (process.env.GOSSIP_SIM_TARGETS ?? Object.keys(targets).join(',')
 for (const name of chosen) if (!(name in targets)) throw new Error(`GOSSIP_SIM_TARGETS: unknown target ${name}`);
 
 const results: { target: string; seed: string; wallSeconds: number; result: Record<string, unknown> }[] = [];
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+const out = join(root, 'bench-results', process.env.GOSSIP_SIM_TARGETS_OUT ?? 'sim-targets.json');
+/** Written after every run, so a long run that is stopped keeps the figures it reached. */
+function save(): void {
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  const summary = { schema: 1, seeds, loadAtStart, loadNow: load(), wallSeconds: Math.round((Date.now() - started) / 1000), results };
+  writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+}
 const started = Date.now();
-const load = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+function load(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
+}
 const loadAtStart = load();
 for (const target of chosen) {
   for (const seed of seeds) {
@@ -52,13 +63,8 @@ for (const target of chosen) {
       .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v) : String(v)}`)
       .join(' ');
     process.stderr.write(`[sim targets] ${target} ${seed}: ${shown} (${wallSeconds} s wall, load ${load()})\n`);
+    save();
   }
 }
-
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-mkdirSync(join(root, 'bench-results'), { recursive: true });
-writeFileSync(
-  join(root, 'bench-results', 'sim-targets.json'),
-  `${JSON.stringify({ schema: 1, seeds, loadAtStart, loadAtEnd: load(), wallSeconds: Math.round((Date.now() - started) / 1000), results }, null, 2)}\n`,
-);
 process.stderr.write(`[sim targets] ${results.length} runs in ${Math.round((Date.now() - started) / 1000)} s, load ${loadAtStart} → ${load()}\n`);
+
