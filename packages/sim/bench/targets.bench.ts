@@ -2,7 +2,8 @@
  * `pnpm bench`'s simulator targets (issue #13): partitions that heal by themselves, an isolated node that does
  * not kill the healthy, mass failures still detected, Lifeguard against slowed and stalled nodes, and loss on
  * packets and streams. Every target runs on 5 seeds (GOSSIP_SIM_TARGET_SEEDS to change); the CI scenario tests
- * run one seed of the cheap ones. GOSSIP_SIM_TARGETS picks targets (comma-separated names below). Prints one
+ * run one seed of the cheap ones. GOSSIP_SIM_TARGETS picks targets (comma-separated names below, `default`, or
+ * `all`). Prints one
  * line per run and a summary, and writes bench-results/sim-targets.json at the repository root (GOSSIP_SIM_TARGETS_OUT names another file) after
  * every run.
  */
@@ -36,7 +37,26 @@ const targets: Record<string, Runner> = {
   'loss-10pct-100-tcp-pings': (seed) => lossyCluster({ seed }).then((r) => ({ ...r })),
 };
 
-const chosen = (process.env.GOSSIP_SIM_TARGETS ?? Object.keys(targets).join(',')).split(',').map((s) => s.trim());
+/**
+ * The 10-minute runs of 50-100 nodes under Lifeguard faults, 10% loss and the 30-minute cut take 1-5 min of wall
+ * time each (×5 seeds): they run on request (`GOSSIP_SIM_TARGETS=all`, or by name), the rest by default.
+ */
+const EXTENDED = new Set([
+  'partition-30min',
+  'lifeguard-50-slow-on',
+  'lifeguard-50-slow-off',
+  'lifeguard-100-slow-on',
+  'lifeguard-100-slow-off',
+  'loss-10pct-100-tcp-pings',
+]);
+const requested = process.env.GOSSIP_SIM_TARGETS ?? 'default';
+const chosen = (
+  requested === 'all'
+    ? Object.keys(targets)
+    : requested === 'default'
+      ? Object.keys(targets).filter((t) => !EXTENDED.has(t))
+      : requested.split(',')
+).map((s) => s.trim());
 for (const name of chosen) if (!(name in targets)) throw new Error(`GOSSIP_SIM_TARGETS: unknown target ${name}`);
 
 const results: { target: string; seed: string; wallSeconds: number; result: Record<string, unknown> }[] = [];

@@ -50,7 +50,15 @@ function microBenches(plan: BenchPlan): MicroBench[] {
       file: 'sim.json',
       // Full: its default cases (a 1,000-node join storm, 1,000 and 10,000 nodes started converged; about
       // 6 min, 12 GB of heap at 10,000). Quick: small enough for the 2 min budget.
-      env: quick ? { GOSSIP_SIM_BENCH_CASES: 'storm:100,converged:1000', GOSSIP_SIM_BENCH_WALL_S: '30' } : {},
+      // Then issue #13's targets: the cheap ones on 5 seeds (about 4 min); quick: three of them on one seed.
+      env: quick
+        ? {
+            GOSSIP_SIM_BENCH_CASES: 'storm:100,converged:1000',
+            GOSSIP_SIM_BENCH_WALL_S: '30',
+            GOSSIP_SIM_TARGETS: 'partition-30s,flapping,mass-crash-30pct',
+            GOSSIP_SIM_TARGET_SEEDS: '1',
+          }
+        : {},
       timeoutMs: quick ? 60_000 : 20 * 60_000,
     },
   ];

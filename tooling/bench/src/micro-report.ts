@@ -119,6 +119,43 @@ function simSection(j: Json): string[] {
   return out;
 }
 
+/** One figure of a target run, for the table: milliseconds as seconds, `undefined` as "never". */
+function figure(key: string, v: unknown): string {
+  if (v === undefined || v === null) return 'never';
+  if (typeof v === 'number' && key.endsWith('Ms')) return `${(v / 1000).toFixed(1)} s`;
+  return typeof v === 'number' ? num(v) : str(v);
+}
+
+/** The simulator targets of issue #13 (bench/targets.bench.ts): one row per target, each field's value per seed. */
+export function simTargetsSection(j: Json): string[] {
+  const runs = rowsOf(j, 'results');
+  if (runs.length === 0) return genericSection(j);
+  const seeds = Array.isArray(j.seeds) ? j.seeds.length : 0;
+  const out = [
+    '### Simulator targets',
+    '',
+    `Issue #13's partition, isolation and Lifeguard targets (packages/sim/bench/targets.bench.ts), LAN preset and default`,
+    `configuration unless the target says otherwise, ${seeds} seeds each; values are per seed, in seed order. Load average`,
+    `${num(j.loadAtStart, 2)} at the start${typeof j.loadNow === 'number' ? `, ${num(j.loadNow, 2)} at the last run` : ''}; ${num(j.wallSeconds)} s of wall time.`,
+    '',
+    '| target | figures per seed | wall s per run |',
+    '|---|---|---:|',
+  ];
+  const byTarget = new Map<string, Json[]>();
+  for (const r of runs) {
+    const name = str(r.target);
+    byTarget.set(name, [...(byTarget.get(name) ?? []), r]);
+  }
+  for (const [target, rs] of byTarget) {
+    const results = rs.map((r) => (typeof r.result === 'object' && r.result !== null ? (r.result as Json) : {}));
+    const keys = [...new Set(results.flatMap((r) => Object.keys(r)))];
+    const figures = keys.map((k) => `${k}: ${results.map((r) => figure(k, r[k])).join(' / ')}`).join('; ');
+    const wall = rs.map((r) => (typeof r.wallSeconds === 'number' ? r.wallSeconds : 0));
+    out.push(`| ${target} | ${figures} | ${num(wall.reduce((a, b) => a + b, 0) / Math.max(1, wall.length), 1)} |`);
+  }
+  return out;
+}
+
 function genericSection(j: Json): string[] {
   const scalars = Object.entries(j).filter(([, v]) => typeof v !== 'object');
   return [
@@ -156,6 +193,15 @@ export function microMarkdown(outcomes: readonly MicroOutcome[], resultsDir: str
       continue;
     }
     out.push(...(RENDERERS[o.file] ?? genericSection)(j), '', `(${o.seconds} s; full data in bench-results/cluster.json and bench-results/${o.file})`, '');
+    // The simulator's bench also runs the issue #13 targets into their own file.
+    const targets = join(resultsDir, 'sim-targets.json');
+    if (o.file === 'sim.json' && existsSync(targets)) {
+      try {
+        out.push(...simTargetsSection(JSON.parse(readFileSync(targets, 'utf8')) as Json), '', '(full data in bench-results/sim-targets.json)', '');
+      } catch {
+        out.push('No readable bench-results/sim-targets.json.', '');
+      }
+    }
   }
   return out;
 }

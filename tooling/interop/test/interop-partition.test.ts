@@ -61,20 +61,10 @@ describe('partitions in a mixed Go/TS cluster', () => {
     const peer = await TsPeer.start({ name: 'part-ts', reconnect: RECONNECT }, teardown);
     const transport = new CuttableTransport();
     const logs: string[] = [];
-    const cutNode = await Memberlist.create({
-      name: 'part-cut',
-      transport,
-      clock: systemClock,
-      random: systemRandom,
-      ...TIMINGS,
-      reconnect: RECONNECT,
-      logger: {
-        debug: () => {},
-        info: (_, msg) => void logs.push(msg),
-        warn: (_, msg) => void logs.push(msg),
-        error: (_, msg) => void logs.push(msg),
-      },
-    });
+    const record = (_: unknown, msg: string): void => void logs.push(msg);
+    const logger = { debug: () => {}, info: record, warn: record, error: record };
+    const runtime = { transport, clock: systemClock, random: systemRandom };
+    const cutNode = await Memberlist.create({ name: 'part-cut', ...runtime, ...TIMINGS, reconnect: RECONNECT, logger });
     try {
       await peer.memberlist.join([gos[0]!.address]);
       await cutNode.join([gos[0]!.address]);

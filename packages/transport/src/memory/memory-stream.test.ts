@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Stream } from '../transport.js';
-import { makeNetwork, outcome, probe, readAll, settle } from './test-helpers.js';
+import { connectedPair, makeNetwork, outcome, probe, readAll, settle } from './test-helpers.js';
 
 const A = '10.0.0.1:7946';
 const B = '10.0.0.2:7946';
@@ -152,11 +152,7 @@ describe('MemoryNetwork streams', () => {
   });
 
   it('given an open stream, when a partition cuts it, then its data stalls (a reader deadline fires) and flows again at the next retransmission after the heal', async () => {
-    const { clock, network } = makeNetwork(1, { latencyMs: 2 });
-    const a = await probe(network, A);
-    const b = await probe(network, B);
-    const client = await settle(clock, a.endpoint.dial(B));
-    const server = b.streams[0]!;
+    const { clock, network, client, server } = await connectedPair(1, { latencyMs: 2 }, A, B);
     const cut = network.partition([A]);
     const sentAt = clock.now();
     await client.write(new Uint8Array([1]));
@@ -178,11 +174,7 @@ describe('MemoryNetwork streams', () => {
   });
 
   it('given stream loss, when a segment is lost twice, then it arrives after 200 + 400 ms of retransmission timeouts and nothing is lost or reordered', async () => {
-    const { clock, network } = makeNetwork(1, { latencyMs: 1 });
-    const a = await probe(network, A);
-    const b = await probe(network, B);
-    const client = await settle(clock, a.endpoint.dial(B));
-    const server = b.streams[0]!;
+    const { clock, network, client, server } = await connectedPair(1, { latencyMs: 1 }, A, B);
     network.setLink(A, B, { latencyMs: 1, lossRate: 1 });
     const sentAt = clock.now();
     await client.write(new Uint8Array([7]));
@@ -198,11 +190,7 @@ describe('MemoryNetwork streams', () => {
   });
 
   it('given 20% stream loss, when 200 one-byte writes cross, then all arrive in order, later than the latency alone', async () => {
-    const { clock, network } = makeNetwork('lossy-stream', { latencyMs: 1, lossRate: 0.2 });
-    const a = await probe(network, A);
-    const b = await probe(network, B);
-    const client = await settle(clock, a.endpoint.dial(B));
-    const server = b.streams[0]!;
+    const { clock, network, client, server } = await connectedPair('lossy-stream', { latencyMs: 1, lossRate: 0.2 }, A, B);
     const start = clock.now();
     for (let i = 0; i < 200; i++) await client.write(new Uint8Array([i]));
     await client.close();
@@ -226,11 +214,7 @@ describe('MemoryNetwork streams', () => {
   });
 
   it('given a paused process, when packets and stream data reach it, then it receives nothing until the pause ends, then all of it in order', async () => {
-    const { clock, network } = makeNetwork(1, { latencyMs: 1 });
-    const a = await probe(network, A);
-    const b = await probe(network, B);
-    const client = await settle(clock, a.endpoint.dial(B));
-    const server = b.streams[0]!;
+    const { clock, network, a, b, client, server } = await connectedPair(1, { latencyMs: 1 }, A, B);
     network.pause(B, 1500);
     const pausedAt = clock.now();
     await a.endpoint.sendPacket(B, new Uint8Array([1]));

@@ -74,3 +74,20 @@ export function outcome(promise: Promise<unknown>, clock?: Clock): Promise<strin
     (e: { code?: string }) => (clock ? [e.code ?? 'unknown', clock.now()] : (e.code ?? 'unknown')),
   );
 }
+
+/**
+ * A network with two started endpoints (`from`, `to`) and one stream dialled between them: the dialer's end,
+ * the accepted end and the endpoints' probes (test helper).
+ */
+export async function connectedPair(
+  seed: number | string,
+  defaults: LinkFaults,
+  from: string,
+  to: string,
+): Promise<{ clock: VirtualClock; network: MemoryNetwork; a: Probe; b: Probe; client: Stream; server: Stream }> {
+  const { clock, network } = makeNetwork(seed, defaults);
+  const a = await probe(network, from);
+  const b = await probe(network, to);
+  const client = await settle(clock, a.endpoint.dial(to));
+  return { clock, network, a, b, client, server: b.streams[0]! };
+}
