@@ -47,7 +47,10 @@ export interface AliveOptions {
 
 /** An expired suspicion as {@link Membership} tracks it. */
 interface Expiry extends ExpiredSuspicion {
-  /** Learned from push/pull only (the suspect named as accuser): no probe of ours or anyone's failed. */
+  /**
+   * Not witnessed by us: we only heard of it, from one accuser's gossip or from push/pull (then the suspect is
+   * named as accuser and no probe of anyone's failed).
+   */
   readonly secondHand: boolean;
   /** The suspect has been asked directly (see {@link Membership.verifySuspect}). */
   readonly verified: boolean;
@@ -56,9 +59,10 @@ interface Expiry extends ExpiredSuspicion {
 /** Applies membership messages to the member list. */
 export class Membership {
   /**
-   * Checks a second-hand suspect before it is declared dead: a push/pull with the member itself, resolving
-   * whether it answered. memberlist trusts the timer alone, so a member that missed the suspect's refutation
-   * declares it dead at a stale incarnation (a false `leave` for its application).
+   * Checks a suspect we never saw fail ourselves, unconfirmed, before it is declared dead: a push/pull with the
+   * member itself, resolving whether it answered. memberlist trusts the timer alone, so a member that missed the
+   * suspect's refutation (gossip reaches everyone only with high probability) declares it dead at a stale
+   * incarnation: a false `leave` for its application.
    */
   verifySuspect: ((name: string) => Promise<boolean>) | undefined;
 
@@ -233,7 +237,7 @@ export class Membership {
           this.expire(
             name,
             stateSeq,
-            { startedAt: now, confirmations, k, minMs, maxMs, secondHand: s.from === s.node, verified: false },
+            { startedAt: now, confirmations, k, minMs, maxMs, secondHand: s.from !== ctx.name, verified: false },
             ctx.clock.now(),
             IO_TURN_MS,
           ),
@@ -267,9 +271,10 @@ export class Membership {
         return;
       }
       const verify = this.verifySuspect;
-      if (s.secondHand && confirmations === 0 && !s.verified && verify !== undefined) {
-        // Nobody's probe of it failed: we only heard of it through push/pull. Ask the member itself first; if
-        // it answers, it has now seen that it is suspected and refutes — give that one minimum timeout.
+      if (s.secondHand && s.k > 0 && confirmations === 0 && !s.verified && verify !== undefined) {
+        // We never saw it fail, and nobody confirmed the one accusation we heard (or it came from push/pull): we
+        // may simply have missed the refutation's gossip. Ask the member itself first; if it answers, we get its
+        // current state and it sees that it is suspected and refutes — give that one minimum timeout.
         void verify(name).then((answered) => {
           const checked = { ...latest, verified: true };
           if (answered) ctx.logger.info({ peer: name }, 'second-hand suspect answered a push/pull: waiting for its refutation');
