@@ -59,7 +59,7 @@ interface Expiry extends ExpiredSuspicion {
 /** Applies membership messages to the member list. */
 export class Membership {
   /**
-   * Checks a suspect we never saw fail ourselves, unconfirmed, before it is declared dead: a push/pull with the
+   * Checks a suspect we never saw fail ourselves, short of k confirmations, before it is declared dead: a push/pull with the
    * member itself, resolving whether it answered. memberlist trusts the timer alone, so a member that missed the
    * suspect's refutation (gossip reaches everyone only with high probability) declares it dead at a stale
    * incarnation: a false `leave` for its application.
@@ -271,8 +271,8 @@ export class Membership {
         return;
       }
       const verify = this.verifySuspect;
-      if (s.secondHand && s.k > 0 && confirmations === 0 && !s.verified && verify !== undefined) {
-        // We never saw it fail, and nobody confirmed the one accusation we heard (or it came from push/pull): we
+      if (s.secondHand && confirmations < s.k && !s.verified && verify !== undefined) {
+        // We never saw it fail, and too few confirmed the accusation we heard (or it came from push/pull): we
         // may simply have missed the refutation's gossip. Ask the member itself first; if it answers, we get its
         // current state and it sees that it is suspected and refutes — give that one minimum timeout.
         void verify(name).then((answered) => {
