@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '@gossip/transport';
 import { IsolationDetector } from './isolation.js';
-import { ISOLATION_HELD_METRIC } from './membership.js';
+import { MetricNames } from './metrics.js';
 import { TestCluster, type TestNode } from '../test/harness.js';
 
 describe('IsolationDetector', () => {
@@ -95,7 +95,7 @@ async function isolatedRun(seed: string, isolationAwareness: boolean): Promise<{
   await cluster.advance(120_000);
   cluster.network.heal();
   await cluster.until(() => cluster!.converged(nodes, names), 120_000, 'healing');
-  return { byCut, byOthers, held: cut.metrics.counter(ISOLATION_HELD_METRIC) };
+  return { byCut, byOthers, held: cut.metrics.counter(MetricNames.suspectIsolationHeld) };
 }
 
 describe('isolation awareness in a cluster', () => {

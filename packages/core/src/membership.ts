@@ -17,8 +17,6 @@ import { aliveBroadcastFor, internMember } from './intern.js';
 import type { ExpiredSuspicion } from './isolation.js';
 import { Suspicion, suspicionTimeouts } from './suspicion.js';
 
-/** Counter: suspicion timeouts whose death isolation awareness held because we seemed cut off. */
-export const ISOLATION_HELD_METRIC = ['gossip', 'suspect', 'isolation_held'] as const;
 
 const EMPTY = new Uint8Array(0);
 
@@ -264,7 +262,7 @@ export class Membership {
       const verdict = ctx.isolation.verdict(latest, expiredAt);
       if (typeof verdict === 'object') {
         if (!held) {
-          ctx.metrics.incrCounter(ISOLATION_HELD_METRIC, 1);
+          ctx.metrics.incrCounter(MetricNames.suspectIsolationHeld, 1);
           ctx.logger.warn({ peer: name, confirmations, holdMs: verdict.holdMs }, 'suspect timeout reached while isolated: holding the death');
         }
         this.expire(name, stateSeq, latest, expiredAt, verdict.holdMs, true);

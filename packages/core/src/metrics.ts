@@ -77,6 +77,8 @@ export const MetricNames = Object.freeze({
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */
   probeInconclusive: ['gossip', 'probe', 'inconclusive'],
+  /** Counter: suspicion timeouts whose death isolation awareness held, because we seemed to be the one cut off. */
+  suspectIsolationHeld: ['gossip', 'suspect', 'isolation_held'],
 } as const satisfies Record<string, readonly string[]>);
 
 /** Summary statistics of the samples recorded under one key. */
