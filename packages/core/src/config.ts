@@ -56,6 +56,12 @@ export interface MemberlistTunables {
    * for at most one extra maximum suspicion timeout (see the README). `false` restores memberlist's behaviour.
    */
   isolationAwareness: boolean;
+  /**
+   * Not in memberlist: before a suspicion we never witnessed ourselves (another member's accusation, or one
+   * learned from push/pull) becomes a death with fewer than k confirmations, push/pull with the suspect; if it
+   * answers, wait one minimum timeout for its refutation. `false` trusts the timer alone, as memberlist does.
+   */
+  suspicionVerification: boolean;
   /** Time between gossip rounds (`GossipInterval`). */
   gossipIntervalMs: number;
   /** Peers gossiped to per round (`GossipNodes`). */
@@ -174,6 +180,7 @@ function commonDefaults(): MemberlistTunables {
     suspicionMaxTimeoutMult: 6,
     awarenessMaxMultiplier: 8,
     isolationAwareness: true,
+    suspicionVerification: true,
     gossipIntervalMs: 200,
     gossipNodes: 3,
     gossipToTheDeadTimeMs: 30_000,

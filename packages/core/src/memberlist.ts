@@ -130,7 +130,7 @@ export class Memberlist {
     this.streams.attach(router);
     this.reconnector = new Reconnector(this.ctx, this.streams, config.reconnect);
     this.ctx.isolation.onRecovered = () => void this.gossiper.pushPull();
-    this.membership.verifySuspect = (name) => {
+    if (config.suspicionVerification) this.membership.verifySuspect = (name) => {
       const record = this.ctx.table.get(name);
       if (record === undefined || this.ctx.shuttingDown) return Promise.resolve(false);
       return this.streams.pushPull(hostPort(record.ip, record.port), false).then(

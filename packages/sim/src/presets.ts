@@ -23,12 +23,15 @@ export function presetTunables(preset: PresetName, overrides: Partial<Memberlist
  * - Local Health Aware Suspicion off: `suspicionMaxTimeoutMult: 1` makes `max = min`, so every suspicion timer
  *   runs for the fixed SWIM timeout `min = SuspicionMult × max(1, log10 n) × ProbeInterval` and independent
  *   confirmations (k) cannot change it — the same as k = 0.
+ * - gossip's own suspicion verification off (`suspicionVerification: false`): a suspicion heard from others
+ *   becomes a death when its timer runs out, as in memberlist, without first asking the suspect.
  * - Not switchable: the "buddy system" (a ping to a suspect carries the suspect message, so the suspect learns
  *   of it and refutes sooner) and nack messages are always on in memberlist; with awareness off the nacks have no
  *   effect on timing.
  */
-export const LIFEGUARD_OFF: Readonly<Pick<MemberlistTunables, 'awarenessMaxMultiplier' | 'suspicionMaxTimeoutMult'>> =
-  Object.freeze({ awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1 });
+export const LIFEGUARD_OFF: Readonly<
+  Pick<MemberlistTunables, 'awarenessMaxMultiplier' | 'suspicionMaxTimeoutMult' | 'suspicionVerification'>
+> = Object.freeze({ awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1, suspicionVerification: false });
 
 /** Bounds on failure detection for a cluster of `n` nodes under the given tunables (spec §8.4.1). */
 export interface DetectionBounds {
