@@ -76,11 +76,13 @@ const loadAtStart = load();
 for (const target of chosen) {
   for (const seed of seeds) {
     const t0 = performance.now();
-    const result = await (targets[target] as Runner)(seed);
+    // `undefined` (e.g. "never healed") would vanish from the JSON: record it as null.
+    const result: Record<string, number | null> = {};
+    for (const [k, v] of Object.entries(await (targets[target] as Runner)(seed))) result[k] = typeof v === 'number' ? v : null;
     const wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
     results.push({ target, seed, wallSeconds, result });
     const shown = Object.entries(result)
-      .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v) : String(v)}`)
+      .map(([k, v]) => `${k}=${v === null ? 'never' : Math.round(v)}`)
       .join(' ');
     process.stderr.write(`[sim targets] ${target} ${seed}: ${shown} (${wallSeconds} s wall, load ${load()})\n`);
     save();
