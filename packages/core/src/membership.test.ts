@@ -240,3 +240,31 @@ describe('shutdown while a suspicion expires', () => {
     expect(cluster!.clock.pendingTimers()).toBe(0);
   });
 });
+
+describe('suspicion verification', () => {
+  /**
+   * a and b are real nodes; y and z are listed members that never answer (so k = 2 and nobody confirms). Every
+   * datagram from b to a is lost (streams get through), so a never hears b's refutation of a suspicion that an
+   * accuser, y, gossiped to a. No periodic push/pull could repair a's view meanwhile.
+   */
+  async function missedRefutation(seed: string, suspicionVerification: boolean): Promise<{ state: string | undefined; leaves: number }> {
+    const quiet = { pushPullIntervalMs: 0, postJoinPushPullDelayMs: 0, suspicionVerification };
+    const { a, events } = await setup(seed, quiet);
+    const b = await cluster!.add('b', quiet);
+    await cluster!.run(b.node.join([a.address]));
+    await deliver(a, alive('y', 1), alive('z', 1));
+    cluster!.network.setLink(b.address, a.address, { lossRate: 1, streamLossRate: 0 });
+    await deliver(a, encodeSuspect({ node: 'b', incarnation: b.node.localNode().incarnation, from: 'y' }));
+    expect(a.node.member('b')!.state).toBe('suspect');
+    await cluster!.advance(60_000);
+    return { state: a.node.member('b')?.state, leaves: events.filter((e) => e.type === 'leave' && e.member.name === 'b').length };
+  }
+
+  it('given a suspicion heard from one accuser whose refutation we missed, when its timer runs out, then a push/pull with the suspect clears it instead of declaring a live member dead', async () => {
+    expect(await missedRefutation('verify-on', true)).toEqual({ state: 'alive', leaves: 0 });
+  });
+
+  it('given the same with suspicionVerification off, then the live member is declared dead at its stale incarnation (memberlist behaviour; reconnect brings it back later)', async () => {
+    expect((await missedRefutation('verify-off', false)).leaves).toBe(1);
+  });
+});
