@@ -87,8 +87,14 @@ export interface MemberlistTunables {
   metaMaxSize: number;
   /** Largest encrypted stream frame, push/pull user state or stream user message accepted (20 MiB). */
   maxStreamBytes: number;
-  /** Largest decompressed payload accepted (40 MiB, memberlist HEAD). */
+  /** Largest decompressed payload accepted from one stream frame (40 MiB, memberlist HEAD). */
   maxDecompressedBytes: number;
+  /**
+   * Largest total decompressed from one datagram, over all its compress wrappers (1 MiB; memberlist has no
+   * datagram bound and inflates up to its stream limit). Decompression stops the moment output passes it, so a
+   * compression bomb costs a few milliseconds instead of hundreds; dropped as `ERR_TOO_LARGE`.
+   */
+  maxDatagramDecompressedBytes: number;
   /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
   maxPushPullNodes: number;
   /** Most inbound push/pull exchanges served at once; more are closed unanswered (memberlist: 128). */
@@ -173,6 +179,7 @@ function commonDefaults(): MemberlistTunables {
     metaMaxSize: 512,
     maxStreamBytes: 20 * 1024 * 1024,
     maxDecompressedBytes: 40 * 1024 * 1024,
+    maxDatagramDecompressedBytes: 1024 * 1024,
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
     eventBufferSize: 1024,
@@ -264,6 +271,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.metaMaxSize, 0, 65_535), 'metaMaxSize must be 0…65535');
   check(isInt(resolved.maxStreamBytes, 1), 'maxStreamBytes must be >= 1');
   check(isInt(resolved.maxDecompressedBytes, 1), 'maxDecompressedBytes must be >= 1');
+  check(isInt(resolved.maxDatagramDecompressedBytes, 1), 'maxDatagramDecompressedBytes must be >= 1');
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');

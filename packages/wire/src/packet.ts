@@ -23,6 +23,7 @@ export interface UnwrappedPacket {
 interface UnwrapState {
   messages: Uint8Array[];
   errors: WireError[];
+  /** Decompressed bytes still allowed; 0 once a decompression failed, so a packet pays for at most one bomb. */
   budget: number;
   maxDepth: number;
   maxMessages: number;
@@ -32,7 +33,10 @@ interface UnwrapState {
  * Flattens a plaintext packet into its messages. Failures of the packet as a whole (empty, bad CRC, a broken
  * outermost compound or compress) throw a WireError, as Go drops such packets; failures inside one compound
  * part are collected in `errors` and the other parts are still returned, as Go handles parts independently.
- * Nesting depth, total decompressed bytes and message count are bounded by `limits`.
+ * Nesting depth, total decompressed bytes and message count are bounded by `limits`. The decompression budget is
+ * `min(maxDatagramDecompressedBytes, maxDecompressedBytes)` for the whole packet, and a failed decompression
+ * (too large, invalid LZW) uses up what is left of it: further compressed parts of the same packet then fail at
+ * once with `ERR_TOO_LARGE`, so no arrangement of wrappers makes one packet inflate more than one budget's worth.
  */
 export function unwrapPacket(packet: Uint8Array, limits?: WireLimits): UnwrappedPacket {
   const l = resolveLimits(limits);
@@ -46,7 +50,7 @@ export function unwrapPacket(packet: Uint8Array, limits?: WireLimits): Unwrapped
   const state: UnwrapState = {
     messages: [],
     errors: [],
-    budget: l.maxDecompressedBytes,
+    budget: Math.min(l.maxDatagramDecompressedBytes, l.maxDecompressedBytes),
     maxDepth: l.maxNestingDepth,
     maxMessages: l.maxMessages,
   };
@@ -70,7 +74,8 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
       } catch (err) {
         if (!(err instanceof WireError)) throw err;
         st.errors.push(err);
-        if (err.code === 'ERR_TOO_LARGE') return;
+        // Past maxMessages nothing more can be kept; past the budget, uncompressed parts still can.
+        if (st.messages.length >= st.maxMessages) return;
       }
     }
     if (truncated > 0) {
@@ -79,7 +84,14 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
     return;
   }
   if (type === MessageType.Compress) {
-    const inner = decodeCompress(msg, st.budget);
+    let inner: Uint8Array;
+    try {
+      inner = decodeCompress(msg, st.budget);
+    } catch (err) {
+      // The work was done up to the failure (possibly the whole budget): charge all of it.
+      st.budget = 0;
+      throw err;
+    }
     st.budget -= inner.length;
     expand(inner, depth + 1, st);
     return;
