@@ -15,7 +15,7 @@ import type {
   PingDelegate,
 } from './delegates.js';
 import { MemberlistError } from './errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gossip/transport';
 import type { MetricsSink } from './metrics.js';
 
 /** Settings of periodic rejoin (config key `rejoin`; rejoin.ts runs it). */
@@ -101,6 +101,13 @@ export interface MemberlistTunables {
   maxConcurrentPushPulls: number;
   /** Events buffered per `events()` iterator before the oldest are dropped. */
   eventBufferSize: number;
+  /**
+   * Warnings about dropped or refused remote input written per reason (error code) before suppression starts
+   * (5). Counters still count every drop; suppressed lines are summed up in one line per `dropLogIntervalMs`.
+   */
+  dropLogBurst: number;
+  /** Length of a drop-log suppression window, ending with one summary line (10,000 ms). */
+  dropLogIntervalMs: number;
 }
 
 /** Everything needed to create a node. Tunables left out take memberlist's LAN defaults. */
@@ -183,6 +190,8 @@ function commonDefaults(): MemberlistTunables {
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
     eventBufferSize: 1024,
+    dropLogBurst: 5,
+    dropLogIntervalMs: 10_000,
   };
 }
 
@@ -275,6 +284,8 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
+  check(isInt(resolved.dropLogBurst, 0), 'dropLogBurst must be an integer >= 0');
+  check(Number.isFinite(resolved.dropLogIntervalMs) && resolved.dropLogIntervalMs > 0, 'dropLogIntervalMs must be > 0');
   if (resolved.rejoin !== undefined) {
     const r = resolved.rejoin;
     check(Number.isFinite(r.intervalMs) && r.intervalMs > 0, 'rejoin.intervalMs must be > 0');

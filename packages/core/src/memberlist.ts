@@ -23,7 +23,7 @@ import {
 } from './events.js';
 import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
-import { prefixLogger, silentLogger } from './logger.js';
+import { prefixLogger, silentLogger } from '@gossip/transport';
 import { internMember } from './intern.js';
 import { type Member, type MemberInfo, NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
 import { Membership } from './membership.js';
@@ -249,6 +249,7 @@ export class Memberlist {
       this.waits.rejectAll(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
       this.streams.shutdown();
       this.hub.close();
+      ctx.remoteWarnings.close();
       try {
         await ctx.transport.shutdown();
       } catch (err) {

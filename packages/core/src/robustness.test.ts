@@ -89,6 +89,26 @@ describe('compression bombs', () => {
   });
 });
 
+describe('drop logging', () => {
+  it('given a flood of bad datagrams, when received, then every drop is counted but the log gets the burst and one summary per interval', async () => {
+    cluster = new TestCluster('log-flood');
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (_f: object, m: string) => warnings.push(m) };
+    const a = await cluster.add('a', { logger, dropLogBurst: 3, dropLogIntervalMs: 1_000 });
+    peer = await RawPeer.start(cluster.network, '10.0.0.66:7946');
+    for (let second = 0; second < 3; second++) {
+      for (let i = 0; i < 200; i++) await peer.send(a.address, Uint8Array.of(1, 0xc1)); // a ping whose body is a reserved msgpack byte
+      await cluster.advance(1_000);
+    }
+    const dropped = a.metrics.counter(MetricNames.packetDropped, { code: 'ERR_MALFORMED' });
+    expect(dropped).toBe(600);
+    const lines = warnings.filter((w) => w.includes('dropped packet'));
+    expect(lines.length).toBeLessThanOrEqual(3 + 3);
+    const summarized = lines.map((l) => /^(\d+) more like this/.exec(l)?.[1]).filter((n) => n !== undefined).map(Number);
+    expect(lines.length - summarized.length + summarized.reduce((x, y) => x + y, 0)).toBe(600);
+  });
+});
+
 describe('hostile input', () => {
   it('given hundreds of random and corrupted datagrams, when received, then the node stays up and keeps its members', async () => {
     cluster = new TestCluster('fuzz-packets');
