@@ -95,6 +95,12 @@ export interface MemberlistTunables {
    * compression bomb costs a few milliseconds instead of hundreds; dropped as `ERR_TOO_LARGE`.
    */
   maxDatagramDecompressedBytes: number;
+  /**
+   * Most messages handled from one datagram (255): an honest sender packs one compound of at most 255 parts
+   * (the count is a byte), compressed or not; nested compounds that unwrap to thousands of pings or alives would
+   * hold the event loop for tens of milliseconds. The excess is dropped as `ERR_TOO_LARGE`.
+   */
+  maxDatagramMessages: number;
   /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
   maxPushPullNodes: number;
   /** Most inbound push/pull exchanges served at once; more are closed unanswered (memberlist: 128). */
@@ -187,6 +193,7 @@ function commonDefaults(): MemberlistTunables {
     maxStreamBytes: 20 * 1024 * 1024,
     maxDecompressedBytes: 40 * 1024 * 1024,
     maxDatagramDecompressedBytes: 1024 * 1024,
+    maxDatagramMessages: 255,
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
     eventBufferSize: 1024,
@@ -281,6 +288,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxStreamBytes, 1), 'maxStreamBytes must be >= 1');
   check(isInt(resolved.maxDecompressedBytes, 1), 'maxDecompressedBytes must be >= 1');
   check(isInt(resolved.maxDatagramDecompressedBytes, 1), 'maxDatagramDecompressedBytes must be >= 1');
+  check(isInt(resolved.maxDatagramMessages, 1), 'maxDatagramMessages must be >= 1');
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');

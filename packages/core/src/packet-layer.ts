@@ -49,6 +49,7 @@ export class PacketLayer {
     this.limits = {
       maxDecompressedBytes: ctx.config.maxDecompressedBytes,
       maxDatagramDecompressedBytes: ctx.config.maxDatagramDecompressedBytes,
+      maxMessages: ctx.config.maxDatagramMessages,
     };
   }
 

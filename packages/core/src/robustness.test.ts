@@ -89,6 +89,22 @@ describe('compression bombs', () => {
   });
 });
 
+describe('messages per datagram', () => {
+  it('given nested compounds unwrapping to more than maxDatagramMessages, when received, then only that many are handled and the rest counted', async () => {
+    cluster = new TestCluster('many-messages');
+    const a = await cluster.add('a', { maxDatagramMessages: 255 });
+    peer = await RawPeer.start(cluster.network, '10.0.0.66:7946');
+    const alives = Array.from({ length: 600 }, (_, i) =>
+      encodeAlive({ node: `m${i}`, incarnation: 1, addr: ipToBytes('10.0.0.77'), port: 7946, meta: null, vsn: VSN }),
+    );
+    const inner = [0, 1, 2].map((k) => encodeCompound(alives.slice(k * 200, k * 200 + 200), 255)[0]!);
+    await peer.send(a.address, encodeCompress(encodeCompound(inner, 255)[0]!));
+    await cluster.advance(1_000);
+    expect(a.node.numMembers()).toBe(1 + 255);
+    expect(a.metrics.counter(MetricNames.packetDropped, { code: 'ERR_TOO_LARGE' })).toBe(1);
+  });
+});
+
 describe('drop logging', () => {
   it('given a flood of bad datagrams, when received, then every drop is counted but the log gets the burst and one summary per interval', async () => {
     cluster = new TestCluster('log-flood');

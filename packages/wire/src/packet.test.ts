@@ -125,6 +125,14 @@ describe('unwrapPacket', () => {
     expect(unwrapPacket(payload, { maxDatagramDecompressedBytes: 20_000 }).messages.length).toBe(1);
   });
 
+  it('given nested compounds holding more than maxMessages, when unwrapped, then the excess is reported once and not read', () => {
+    const inner = encodeCompound(Array.from({ length: 10 }, () => nack), 255)[0]!;
+    const [c] = encodeCompound([inner, inner, inner], 255);
+    const out = unwrapPacket(c!, { maxMessages: 15 });
+    expect(out.messages.length).toBe(15);
+    expect(out.errors.map((e) => e.code)).toEqual(['ERR_TOO_LARGE']);
+  });
+
   it('given more messages than maxMessages, when unwrapped, then the excess is reported and dropped', () => {
     const [c] = encodeCompound(Array.from({ length: 10 }, () => nack), 255);
     const out = unwrapPacket(c!, { maxMessages: 4 });

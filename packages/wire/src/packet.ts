@@ -27,6 +27,8 @@ interface UnwrapState {
   budget: number;
   maxDepth: number;
   maxMessages: number;
+  /** Set once maxMessages was passed (reported once): the rest of the packet is skipped unread. */
+  overflowed: boolean;
 }
 
 /**
@@ -53,12 +55,14 @@ export function unwrapPacket(packet: Uint8Array, limits?: WireLimits): Unwrapped
     budget: Math.min(l.maxDatagramDecompressedBytes, l.maxDecompressedBytes),
     maxDepth: l.maxNestingDepth,
     maxMessages: l.maxMessages,
+    overflowed: false,
   };
   expand(body, 0, state);
   return { messages: state.messages, errors: state.errors, crc };
 }
 
 function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
+  if (st.overflowed) return;
   if (msg.length === 0) throw new WireError('ERR_EMPTY', 'empty message');
   const type = msg[0]!;
   if (type === MessageType.Compound || type === MessageType.Compress) {
@@ -75,7 +79,7 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
         if (!(err instanceof WireError)) throw err;
         st.errors.push(err);
         // Past maxMessages nothing more can be kept; past the budget, uncompressed parts still can.
-        if (st.messages.length >= st.maxMessages) return;
+        if (st.overflowed) return;
       }
     }
     if (truncated > 0) {
@@ -97,6 +101,7 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
     return;
   }
   if (st.messages.length >= st.maxMessages) {
+    st.overflowed = true;
     throw new WireError('ERR_TOO_LARGE', `packet holds more than ${st.maxMessages} messages`);
   }
   st.messages.push(msg);
