@@ -108,6 +108,13 @@ export interface MemberlistTunables {
   /** Events buffered per `events()` iterator before the oldest are dropped. */
   eventBufferSize: number;
   /**
+   * Largest step up from the incarnation we hold for a member (ourselves included) that an alive, suspect or
+   * dead message may take (65,536). Larger jumps are ignored as spoofed (`gossip.incarnation.rejected`, code
+   * `ERR_INCARNATION_JUMP`): honest incarnations grow by one per refutation, and one spoofed accusation at
+   * 2^32−1 would otherwise make its subject unrefutable for good. Not in memberlist.
+   */
+  maxIncarnationJump: number;
+  /**
    * Warnings about dropped or refused remote input written per reason (error code) before suppression starts
    * (5). Counters still count every drop; suppressed lines are summed up in one line per `dropLogIntervalMs`.
    */
@@ -197,6 +204,7 @@ function commonDefaults(): MemberlistTunables {
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
     eventBufferSize: 1024,
+    maxIncarnationJump: 65_536,
     dropLogBurst: 5,
     dropLogIntervalMs: 10_000,
   };
@@ -292,6 +300,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
+  check(isInt(resolved.maxIncarnationJump, 1, 0xffffffff), 'maxIncarnationJump must be 1…4294967295');
   check(isInt(resolved.dropLogBurst, 0), 'dropLogBurst must be an integer >= 0');
   check(Number.isFinite(resolved.dropLogIntervalMs) && resolved.dropLogIntervalMs > 0, 'dropLogIntervalMs must be > 0');
   if (resolved.rejoin !== undefined) {

@@ -91,6 +91,7 @@ export class Membership {
       return;
     }
     let updatesNode = false;
+    if (record !== undefined && this.implausibleJump(record, a.incarnation, 'alive')) return;
     if (record === undefined) {
       record = new NodeRecord(internMember(a.node, a.addr, a.port, a.meta, vsnOf(a)), 0, 'dead', now);
       ctx.table.add(record);
@@ -166,6 +167,7 @@ export class Membership {
     const ctx = this.ctx;
     const record = ctx.table.get(s.node);
     if (record === undefined || s.incarnation < record.incarnation) return;
+    if (this.implausibleJump(record, s.incarnation, 'suspect')) return;
 
     const timer = this.suspicions.get(s.node);
     if (timer !== undefined) {
@@ -231,6 +233,7 @@ export class Membership {
     const ctx = this.ctx;
     const record = ctx.table.get(d.node);
     if (record === undefined || d.incarnation < record.incarnation) return;
+    if (this.implausibleJump(record, d.incarnation, 'dead')) return;
     this.stopSuspicion(d.node);
     if (isDeadOrLeft(record.state)) return;
 
@@ -306,6 +309,24 @@ export class Membership {
     });
     // Queued under our IP, as memberlist does, so it does not displace news about our name already queued.
     this.broadcast(self.ip, msg);
+  }
+
+  /**
+   * True, after counting and logging it, when `incarnation` is more than `maxIncarnationJump` above the one we
+   * hold for `record` (ourselves included): such a message is ignored as spoofed. Incarnations grow by one per
+   * refutation, so an honest one never jumps that far; a spoofed one at 2^32−1 would otherwise leave its
+   * subject unable to refute ever again (no uint32 outbids it). See SECURITY.md, "Incarnation numbers".
+   */
+  private implausibleJump(record: NodeRecord, incarnation: number, type: 'alive' | 'suspect' | 'dead'): boolean {
+    const ctx = this.ctx;
+    if (incarnation - record.incarnation <= ctx.config.maxIncarnationJump) return false;
+    ctx.metrics.incrCounter(MetricNames.incarnationRejected, 1, { type });
+    ctx.remoteWarnings.warn(
+      `incarnation:${type}`,
+      { peer: record.name, held: record.incarnation, incarnation, code: 'ERR_INCARNATION_JUMP' },
+      `ignoring ${type} whose incarnation jumps implausibly far ahead`,
+    );
+    return true;
   }
 
   private broadcast(key: string, msg: Uint8Array, onDone?: () => void): void {

@@ -73,6 +73,11 @@ export const MetricNames = Object.freeze({
   packetDropped: ['gossip', 'packet', 'dropped'],
   /** Counter, label `code`: streams dropped as malformed, truncated, oversized or wrongly keyed. */
   streamDropped: ['gossip', 'stream', 'dropped'],
+  /**
+   * Counter, label `type` (alive, suspect, dead): membership messages ignored because their incarnation jumped
+   * more than `maxIncarnationJump` above the one held (spoofed; code `ERR_INCARNATION_JUMP`).
+   */
+  incarnationRejected: ['gossip', 'incarnation', 'rejected'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */

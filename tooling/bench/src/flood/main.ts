@@ -12,6 +12,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, RESULTS_DIR } from '../micro.js';
 import { measureBlocks } from './block.js';
+import { bombFlood } from './bomb-flood.js';
+import { logFlood } from './log-flood.js';
 
 const which = process.argv.slice(2).filter((a) => a !== '--')[0] ?? 'all';
 const t0 = Date.now();
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
   log(`load at start ${load()}`);
   const results: Record<string, unknown> = {};
   if (which === 'block' || which === 'all') results.block = await measureBlocks(log);
+  if (which === 'logs' || which === 'all') results.logs = await logFlood(log);
+  if (which === 'bombs' || which === 'all') results.bombs = await bombFlood(log);
   results.loadAtEnd = load();
   log(`load at end ${results.loadAtEnd as string}`);
   mkdirSync(RESULTS_DIR, { recursive: true });

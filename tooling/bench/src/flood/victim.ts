@@ -30,7 +30,12 @@ class TimingTransport implements Transport {
   last = 0;
   /** Longest so far. */
   max = 0;
+  /** How many datagrams were handled. */
   handled = 0;
+  /** Sum of handling times (ms), of CPU times (ms) and count of datagrams over 4 KiB (gossip stays under 1.4 KB). */
+  largeTotal = 0;
+  largeCpu = 0;
+  largeCount = 0;
   private handlers: TransportHandlers | undefined;
 
   constructor(readonly inner: Transport) {}
@@ -45,11 +50,18 @@ class TimingTransport implements Transport {
 
   /** Hands `packet` to the node as if it had arrived; returns how long that took (ms). */
   deliver(packet: InboundPacket): number {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     this.handlers?.onPacket(packet);
     this.last = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     this.max = Math.max(this.max, this.last);
     this.handled++;
+    if (packet.data.length > 4096) {
+      this.largeTotal += this.last;
+      this.largeCpu += (cpu.user + cpu.system) / 1000;
+      this.largeCount++;
+    }
     return this.last;
   }
 
