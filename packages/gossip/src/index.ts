@@ -194,6 +194,7 @@ export type {
 // ---- @gossip/wire: memberlist's wire codec ----
 export {
   DEFAULT_LIMITS,
+  DEFAULT_MAX_DATAGRAM_DECOMPRESSED,
   DEFAULT_MAX_DECOMPRESSED,
   DEFAULT_VERSION,
   LZW_ALGO,
