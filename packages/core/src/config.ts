@@ -103,8 +103,36 @@ export interface MemberlistTunables {
   maxDatagramMessages: number;
   /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
   maxPushPullNodes: number;
-  /** Most inbound push/pull exchanges served at once; more are closed unanswered (memberlist: 128). */
+  /**
+   * Most inbound push/pull exchanges served at once (memberlist: 128). A push/pull takes its slot once its header
+   * is complete; when none is free it waits up to `pushPullSlotWaitMs`, then is closed unanswered
+   * (`gossip.stream.refused{limit=push_pull_slots}`, code `ERR_OVERLOADED`).
+   */
   maxConcurrentPushPulls: number;
+  /**
+   * How long a complete inbound push/pull waits for a slot before being refused (1,000 ms; 0 refuses at once, as
+   * memberlist does). Lets a join storm through one seed queue briefly instead of failing. Not in memberlist.
+   */
+  pushPullSlotWaitMs: number;
+  /**
+   * Deadline for an inbound stream's label and frame header, from accept (2,000 ms, at most `tcpTimeoutMs`); the
+   * rest of the exchange keeps `tcpTimeoutMs`. Slow or silent connections are closed early
+   * (`gossip.stream.dropped{code=ERR_TIMEOUT}`). Not in memberlist.
+   */
+  streamHeaderTimeoutMs: number;
+  /**
+   * Most inbound streams one source IP may hold open at once (128); more are refused at accept
+   * (`gossip.stream.refused{limit=per_source}`, code `ERR_OVERLOADED`). As high as the push/pull slots by default,
+   * so many nodes sharing one address (tests on loopback) can join one seed at once; lower it where every member
+   * has its own address. Not in memberlist.
+   */
+  maxInboundStreamsPerSource: number;
+  /**
+   * Most bytes all inbound streams may buffer together (64 MiB). Past it new streams are refused at accept, and a
+   * stream whose next chunk would pass it is dropped (`gossip.stream.refused{limit=buffered_bytes}`, code
+   * `ERR_OVERLOADED`). Not in memberlist.
+   */
+  maxInboundStreamBytes: number;
   /** Events buffered per `events()` iterator before the oldest are dropped. */
   eventBufferSize: number;
   /**
@@ -203,6 +231,10 @@ function commonDefaults(): MemberlistTunables {
     maxDatagramMessages: 255,
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
+    pushPullSlotWaitMs: 1000,
+    streamHeaderTimeoutMs: 2000,
+    maxInboundStreamsPerSource: 128,
+    maxInboundStreamBytes: 64 * 1024 * 1024,
     eventBufferSize: 1024,
     maxIncarnationJump: 65_536,
     dropLogBurst: 5,
@@ -299,6 +331,10 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxDatagramMessages, 1), 'maxDatagramMessages must be >= 1');
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
+  check(Number.isFinite(resolved.pushPullSlotWaitMs) && resolved.pushPullSlotWaitMs >= 0, 'pushPullSlotWaitMs must be >= 0');
+  check(Number.isFinite(resolved.streamHeaderTimeoutMs) && resolved.streamHeaderTimeoutMs > 0, 'streamHeaderTimeoutMs must be > 0');
+  check(isInt(resolved.maxInboundStreamsPerSource, 1), 'maxInboundStreamsPerSource must be an integer >= 1');
+  check(isInt(resolved.maxInboundStreamBytes, 1), 'maxInboundStreamBytes must be an integer >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
   check(isInt(resolved.maxIncarnationJump, 1, 0xffffffff), 'maxIncarnationJump must be 1…4294967295');
   check(isInt(resolved.dropLogBurst, 0), 'dropLogBurst must be an integer >= 0');

@@ -248,6 +248,7 @@ export class Memberlist {
       this.acks.cancelAll();
       this.waits.rejectAll(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
       this.streams.shutdown();
+      this.admission.streams.close();
       this.hub.close();
       ctx.remoteWarnings.close();
       try {

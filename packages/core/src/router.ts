@@ -45,14 +45,29 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     return this.admission.acceptLabel(kind, label, from);
   }
 
-  /** Reserves an inbound push/pull slot (see {@link Admission.takePushPull}). */
-  takePushPull(from: string): boolean {
-    return this.admission.takePushPull(from);
+  /** Gives back a stream admitted with {@link InboundRouter.admitStream}. */
+  releaseStream(from: string): void {
+    this.admission.streams.release(from);
+  }
+
+  /** Charges bytes an inbound stream buffers to the shared total (see `StreamAdmission.charge`). */
+  chargeBytes(n: number, from: string): boolean {
+    return this.admission.streams.charge(n, from);
+  }
+
+  /** Gives back bytes charged with {@link InboundRouter.chargeBytes}. */
+  unchargeBytes(n: number): void {
+    this.admission.streams.uncharge(n);
+  }
+
+  /** Takes an inbound push/pull slot, waiting briefly for one (see `StreamAdmission.acquirePushPull`). */
+  acquirePushPull(from: string): Promise<boolean> {
+    return this.admission.streams.acquirePushPull(from);
   }
 
   /** Gives back an inbound push/pull slot. */
   releasePushPull(): void {
-    this.admission.releasePushPull();
+    this.admission.streams.releasePushPull();
   }
 
   /**
