@@ -4,7 +4,8 @@
  *
  *   block    worst event-loop block per inbound datagram / stream, per message type and bomb shape
  *   bombs    200 KB/s of bomb datagrams for FLOOD_SECONDS (60) at a victim in a 3-node cluster: never suspected
- *   streams  200 trickling push/pull headers + 1,000 idle connections: a join and a push/pull still succeed
+ *   streams  200 trickling push/pull headers + 1,000 idle connections + 24 × 20 MiB user messages: a join and
+ *            push/pulls through the victim still succeed, memory stays bounded
  *   logs     500,000 bad datagrams: bytes of log written
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { REPO_ROOT, RESULTS_DIR } from '../micro.js';
 import { measureBlocks } from './block.js';
 import { bombFlood } from './bomb-flood.js';
 import { logFlood } from './log-flood.js';
+import { streamFlood } from './stream-flood.js';
 
 const which = process.argv.slice(2).filter((a) => a !== '--')[0] ?? 'all';
 const t0 = Date.now();
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   if (which === 'block' || which === 'all') results.block = await measureBlocks(log);
   if (which === 'logs' || which === 'all') results.logs = await logFlood(log);
   if (which === 'bombs' || which === 'all') results.bombs = await bombFlood(log);
+  if (which === 'streams' || which === 'all') results.streams = await streamFlood(log);
   results.loadAtEnd = load();
   log(`load at end ${results.loadAtEnd as string}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
