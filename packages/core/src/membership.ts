@@ -61,7 +61,7 @@ export class Membership {
       const pmin = a.vsn[0] ?? 0;
       const pmax = a.vsn[1] ?? 0;
       if (pmin === 0 || pmax === 0 || pmin > pmax) {
-        ctx.logger.warn({ peer: a.node, pmin, pmax }, 'ignoring alive with invalid protocol versions');
+        ctx.remoteWarnings.warn('alive:versions', { peer: a.node, pmin, pmax }, 'ignoring alive with invalid protocol versions');
         return;
       }
     }
@@ -69,12 +69,12 @@ export class Membership {
     const aliveDelegate = ctx.config.alive;
     if (aliveDelegate?.notifyAlive !== undefined) {
       if (a.vsn.length < 6) {
-        ctx.logger.warn({ peer: a.node }, 'ignoring alive without versions');
+        ctx.remoteWarnings.warn('alive:versions', { peer: a.node }, 'ignoring alive without versions');
         return;
       }
       const verdict = this.callDelegate(() => aliveDelegate.notifyAlive?.(memberFromAlive(a, now)));
       if (verdict instanceof Error) {
-        ctx.logger.warn({ peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
+        ctx.remoteWarnings.warn('alive:delegate', { peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
         return;
       }
     }
@@ -87,7 +87,7 @@ export class Membership {
     // memberlist's `IPAllowed`: only a new member's address, or a member's new address, is checked.
     if ((record === undefined || moved) && !this.admission.addressAllowed(a.addr)) {
       const what = record === undefined ? 'rejected member outside cidrsAllowed' : 'rejected address update outside cidrsAllowed';
-      ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, what);
+      ctx.remoteWarnings.warn('alive:cidr', { peer: a.node, addr: ipText(a.addr) }, what);
       return;
     }
     let updatesNode = false;
@@ -132,7 +132,7 @@ export class Membership {
       if (a.incarnation === record.incarnation && bytesEqual(a.meta ?? EMPTY, record.meta) && bytesEqual(a.vsn, record.vsn)) {
         return;
       }
-      ctx.logger.warn({ incarnation: a.incarnation }, 'refuting an alive message about ourselves');
+      ctx.remoteWarnings.warn('refute:alive', { incarnation: a.incarnation }, 'refuting an alive message about ourselves');
       this.refute(record, a.incarnation);
     } else {
       // Versions are only taken from a full vector; a short one (which memberlist never sends) keeps ours.
@@ -178,7 +178,7 @@ export class Membership {
     if (record.state !== 'alive') return;
 
     if (record.name === ctx.name) {
-      ctx.logger.warn({ accuser: s.from }, 'refuting a suspect message');
+      ctx.remoteWarnings.warn('refute:suspect', { accuser: s.from }, 'refuting a suspect message');
       this.refute(record, s.incarnation);
       return;
     }
@@ -238,7 +238,7 @@ export class Membership {
     if (isDeadOrLeft(record.state)) return;
 
     if (record.name === ctx.name && !ctx.leaving) {
-      ctx.logger.warn({ accuser: d.from }, 'refuting a dead message');
+      ctx.remoteWarnings.warn('refute:dead', { accuser: d.from }, 'refuting a dead message');
       this.refute(record, d.incarnation);
       return;
     }

@@ -103,7 +103,7 @@ export class InboundRouter implements PacketInbound, StreamInbound {
             const queue = decoded.type === 'alive' ? high : low;
             if (queue.length >= ctx.config.handoffQueueDepth) {
               ctx.metrics.incrCounter(MetricNames.handoffDropped, 1);
-              ctx.logger.warn({ from, type: decoded.type }, 'handoff queue full, dropping message');
+              ctx.remoteWarnings.warn('handoff', { from, type: decoded.type }, 'handoff queue full, dropping message');
             } else {
               queue.push(decoded);
             }

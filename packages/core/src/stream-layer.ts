@@ -147,7 +147,7 @@ export class StreamLayer {
       }
       await this.serve(inbound, stream, msg, label, from);
     } catch (err) {
-      if (!ctx.shuttingDown) ctx.logger.warn({ err, from }, 'stream failed');
+      if (!ctx.shuttingDown) ctx.remoteWarnings.warn('stream:failed', { err, from }, 'stream failed');
     } finally {
       if (slot) inbound.releasePushPull();
       if (charged > 0) inbound.unchargeBytes(charged);
@@ -180,7 +180,7 @@ export class StreamLayer {
         try {
           inbound.mergeRemoteState(remote.join, remote.states, remote.userState);
         } catch (err) {
-          ctx.logger.warn({ err, from }, 'failed push/pull merge');
+          ctx.remoteWarnings.warn('stream:merge', { err, from }, 'failed push/pull merge');
         }
         return;
       }
@@ -188,7 +188,7 @@ export class StreamLayer {
         const ping = this.decodeOrDrop(from, 'ping', () => decodePing(msg));
         if (ping === undefined) return;
         if (ping.node !== '' && ping.node !== ctx.name) {
-          ctx.logger.warn({ from, target: ping.node }, 'got stream ping for unexpected node');
+          ctx.remoteWarnings.warn('ping:target', { from, target: ping.node }, 'got stream ping for unexpected node');
           return;
         }
         await this.reply(stream, encodeAck({ seqNo: ping.seqNo, payload: null }), label);
@@ -376,7 +376,7 @@ export class StreamLayer {
       await stream.write(frame);
       this.ctx.metrics.incrCounter(MetricNames.tcpSent, frame.length);
     } catch (err) {
-      if (!this.ctx.shuttingDown) this.ctx.logger.warn({ err, to: stream.remoteAddress }, 'failed to write stream reply');
+      if (!this.ctx.shuttingDown) this.ctx.remoteWarnings.warn('stream:reply', { err, to: stream.remoteAddress }, 'failed to write stream reply');
     }
   }
 
