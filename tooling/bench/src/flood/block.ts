@@ -23,6 +23,8 @@ export interface BlockRow {
   readonly messages: number;
   readonly worstMs: number;
   readonly medianMs: number;
+  /** Median process CPU time (ms) per input: the block without the waits a loaded machine adds (datagrams only). */
+  readonly medianCpuMs?: number;
 }
 
 function median(xs: number[]): number {
@@ -37,6 +39,7 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
   for (const compress of [false, true]) {
     for (const kind of Object.keys(MESSAGE_TYPES) as MessageKind[]) {
       const times: number[] = [];
+      const cpu: number[] = [];
       let bytes = 0;
       let messages = 0;
       for (let r = 0; r < ROUNDS; r++) {
@@ -45,19 +48,29 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
         bytes = data.length;
         messages = count;
         times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+        cpu.push(victim.timing.lastCpu);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      rows.push({ input: `${kind} ×${messages}${compress ? ', compressed' : ''}${suffix}`, bytes, messages, worstMs: Math.max(...times), medianMs: median(times) });
+      rows.push({
+        input: `${kind} ×${messages}${compress ? ', compressed' : ''}${suffix}`,
+        bytes,
+        messages,
+        worstMs: Math.max(...times),
+        medianMs: median(times),
+        medianCpuMs: median(cpu),
+      });
     }
   }
   for (const [name, packet] of Object.entries(bombShapes())) {
     const times: number[] = [];
+    const cpu: number[] = [];
     const data = seal(packet);
     for (let r = 0; r < ROUNDS; r++) {
       times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+      cpu.push(victim.timing.lastCpu);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    rows.push({ input: `${name}${suffix}`, bytes: data.length, messages: 0, worstMs: Math.max(...times), medianMs: median(times) });
+    rows.push({ input: `${name}${suffix}`, bytes: data.length, messages: 0, worstMs: Math.max(...times), medianMs: median(times), medianCpuMs: median(cpu) });
   }
   return rows;
 }
@@ -147,6 +160,9 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
     await enc.node.shutdown();
   }
   sink.close();
-  for (const r of rows) log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms`);
+  for (const r of rows) {
+    const cpu = r.medianCpuMs === undefined ? '' : `  cpu ${r.medianCpuMs.toFixed(2).padStart(7)} ms`;
+    log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
+  }
   return rows;
 }

@@ -26,8 +26,9 @@ export class CountingLogger implements Logger {
 
 /** Wraps a transport and times, per datagram, how long the node's handler holds the event loop. */
 class TimingTransport implements Transport {
-  /** Duration (ms) of the last handled datagram. */
+  /** Duration (ms) of the last handled datagram, and the process CPU time (ms) it took. */
   last = 0;
+  lastCpu = 0;
   /** Longest so far. */
   max = 0;
   /** How many datagrams were handled. */
@@ -55,11 +56,12 @@ class TimingTransport implements Transport {
     this.handlers?.onPacket(packet);
     this.last = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    this.lastCpu = (cpu.user + cpu.system) / 1000;
     this.max = Math.max(this.max, this.last);
     this.handled++;
     if (packet.data.length > 4096) {
       this.largeTotal += this.last;
-      this.largeCpu += (cpu.user + cpu.system) / 1000;
+      this.largeCpu += this.lastCpu;
       this.largeCount++;
     }
     return this.last;
