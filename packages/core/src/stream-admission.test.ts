@@ -1,23 +1,25 @@
 import type { Stream } from '@gossip/transport';
 import { decodePushPull, encodeAck, encodePing, encodePushPull, encodeUserStream, ipToBytes } from '@gossip/wire';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricNames } from './index.js';
-import { TestCluster } from '../test/harness.js';
+import { TestCluster, type TestNode, shutDownAfterEach } from '../test/harness.js';
 import { RawPeer } from '../test/raw-peer.js';
 
-let cluster: TestCluster | undefined;
-const peers: RawPeer[] = [];
-afterEach(async () => {
-  for (const p of peers.splice(0)) await p.shutdown();
-  await cluster?.shutdown();
-  cluster = undefined;
-});
+const started = shutDownAfterEach();
+let cluster: TestCluster;
+
+/** A fresh cluster (kept for shutdown) with node `a` configured by `overrides`. */
+async function startA(seed: string, overrides: Parameters<TestCluster['add']>[1]): Promise<TestNode> {
+  cluster = new TestCluster(seed);
+  started.cluster = cluster;
+  return cluster.add('a', { enableCompression: false, ...overrides });
+}
 
 const VSN = Uint8Array.of(1, 5, 2, 0, 0, 0);
 
 async function rawPeer(address: string): Promise<RawPeer> {
-  const p = await RawPeer.start(cluster!.network, address);
-  peers.push(p);
+  const p = await RawPeer.start(cluster.network, address);
+  started.peers.push(p);
   return p;
 }
 
@@ -45,15 +47,28 @@ const pushPull = (name: string, userState = 0): Uint8Array =>
 
 /** Opens a stream from `from` to `to` and writes `bytes` (kept open). */
 async function openWith(from: RawPeer, to: string, bytes: Uint8Array): Promise<Stream> {
-  const s = await cluster!.run(from.endpoint.dial(to));
-  if (bytes.length > 0) await cluster!.run(s.write(bytes));
+  const s = await cluster.run(from.endpoint.dial(to));
+  if (bytes.length > 0) await cluster.run(s.write(bytes));
   return s;
+}
+
+/**
+ * Node `a` with one push/pull slot, held by a push/pull from 10.0.0.60 whose header is in and whose body is not
+ * (`rest` completes it); `p2` (10.0.0.61) is a second peer.
+ */
+async function holdTheOnlySlot(seed: string, pushPullSlotWaitMs: number) {
+  const a = await startA(seed, { maxConcurrentPushPulls: 1, pushPullSlotWaitMs });
+  const p1 = await rawPeer('10.0.0.60:7946');
+  const p2 = await rawPeer('10.0.0.61:7946');
+  const slow = pushPull('slow', 2_000);
+  const first = await openWith(p1, a.address, slow.subarray(0, slow.length - 1_000));
+  await cluster.advance(10);
+  return { a, p2, first, rest: slow.subarray(slow.length - 1_000) };
 }
 
 describe('inbound stream admission', () => {
   it('given connections trickling push/pull headers, when a legitimate push/pull arrives, then it is served and the tricklers hold no slot and are closed at the header deadline', async () => {
-    cluster = new TestCluster('trickle');
-    const a = await cluster.add('a', { maxConcurrentPushPulls: 2, enableCompression: false, streamHeaderTimeoutMs: 500 });
+    const a = await startA('trickle', { maxConcurrentPushPulls: 2, streamHeaderTimeoutMs: 500 });
     const attacker = await rawPeer('10.0.0.70:7946');
     const honest = await rawPeer('10.0.0.60:7946');
     const partialHeader = pushPull('x').subarray(0, 6);
@@ -73,18 +88,12 @@ describe('inbound stream admission', () => {
   });
 
   it('given every push/pull slot taken, when a complete push/pull arrives, then it waits for a slot and is served once one frees', async () => {
-    cluster = new TestCluster('slot-wait');
-    const a = await cluster.add('a', { maxConcurrentPushPulls: 1, pushPullSlotWaitMs: 1_000, enableCompression: false });
-    const p1 = await rawPeer('10.0.0.60:7946');
-    const p2 = await rawPeer('10.0.0.61:7946');
-    const slow = pushPull('slow', 2_000);
-    const first = await openWith(p1, a.address, slow.subarray(0, slow.length - 1_000)); // header in, body pending
-    await cluster.advance(10);
+    const { a, p2, first, rest } = await holdTheOnlySlot('slot-wait', 1_000);
     const second = await openWith(p2, a.address, pushPull('queued'));
     const secondReply = readAll(second);
     await cluster.advance(300);
     expect(a.node.member('queued')).toBeUndefined(); // still waiting
-    await cluster.run(first.write(slow.subarray(slow.length - 1_000)));
+    await cluster.run(first.write(rest));
     expect(await cluster.run(readAll(first))).not.toBe('reset');
     expect(await cluster.run(secondReply)).not.toBe('reset');
     expect(a.node.member('queued')?.state).toBe('alive');
@@ -92,13 +101,7 @@ describe('inbound stream admission', () => {
   });
 
   it('given every push/pull slot held past pushPullSlotWaitMs, when a push/pull waits, then it is refused and counted', async () => {
-    cluster = new TestCluster('slot-refused');
-    const a = await cluster.add('a', { maxConcurrentPushPulls: 1, pushPullSlotWaitMs: 200, enableCompression: false });
-    const p1 = await rawPeer('10.0.0.60:7946');
-    const p2 = await rawPeer('10.0.0.61:7946');
-    const slow = pushPull('slow', 2_000);
-    await openWith(p1, a.address, slow.subarray(0, 100));
-    await cluster.advance(10);
+    const { a, p2 } = await holdTheOnlySlot('slot-refused', 200);
     const refused = readAll(await openWith(p2, a.address, pushPull('late')));
     await cluster.advance(250);
     expect(await cluster.run(refused, 100)).toEqual(new Uint8Array(0));
@@ -107,8 +110,7 @@ describe('inbound stream admission', () => {
   });
 
   it('given maxInboundStreamsPerSource, when one source opens more, then the excess is refused at accept and other sources are served', async () => {
-    cluster = new TestCluster('per-source');
-    const a = await cluster.add('a', { maxInboundStreamsPerSource: 3, enableCompression: false });
+    const a = await startA('per-source', { maxInboundStreamsPerSource: 3 });
     const attacker = await rawPeer('10.0.0.70:7946');
     const honest = await rawPeer('10.0.0.60:7946');
     const idle = [];
@@ -120,8 +122,7 @@ describe('inbound stream admission', () => {
   });
 
   it('given maxInboundStreamBytes, when streams together buffer more, then the stream passing it is dropped, later ones are refused until bytes free, and others are served after', async () => {
-    cluster = new TestCluster('buffered');
-    const a = await cluster.add('a', { maxInboundStreamBytes: 10_000, enableCompression: false });
+    const a = await startA('buffered', { maxInboundStreamBytes: 10_000 });
     const attacker = await rawPeer('10.0.0.70:7946');
     const honest = await rawPeer('10.0.0.60:7946');
     const big = encodeUserStream(new Uint8Array(20_000));
