@@ -101,6 +101,12 @@ export interface MemberlistTunables {
    * hold the event loop for tens of milliseconds. The excess is dropped as `ERR_TOO_LARGE`.
    */
   maxDatagramMessages: number;
+  /**
+   * Most probe requests (pings and indirect pings) handled from one datagram (4); each makes us send a packet, to
+   * the sender or to a target it names, so more would turn a node into a traffic amplifier for spoofed sources.
+   * Honest senders put one in a datagram. The excess is dropped as `ERR_TOO_LARGE`. Not in memberlist.
+   */
+  maxDatagramProbes: number;
   /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
   maxPushPullNodes: number;
   /**
@@ -229,6 +235,7 @@ function commonDefaults(): MemberlistTunables {
     maxDecompressedBytes: 40 * 1024 * 1024,
     maxDatagramDecompressedBytes: 1024 * 1024,
     maxDatagramMessages: 255,
+    maxDatagramProbes: 4,
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
     pushPullSlotWaitMs: 1000,
@@ -329,6 +336,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.maxDecompressedBytes, 1), 'maxDecompressedBytes must be >= 1');
   check(isInt(resolved.maxDatagramDecompressedBytes, 1), 'maxDatagramDecompressedBytes must be >= 1');
   check(isInt(resolved.maxDatagramMessages, 1), 'maxDatagramMessages must be >= 1');
+  check(isInt(resolved.maxDatagramProbes, 1), 'maxDatagramProbes must be >= 1');
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
   check(Number.isFinite(resolved.pushPullSlotWaitMs) && resolved.pushPullSlotWaitMs >= 0, 'pushPullSlotWaitMs must be >= 0');

@@ -105,6 +105,20 @@ describe('messages per datagram', () => {
   });
 });
 
+describe('probe requests per datagram', () => {
+  it('given a datagram of 50 pings from a spoofable source, when received, then only maxDatagramProbes are answered and the rest counted', async () => {
+    cluster = new TestCluster('many-pings');
+    const a = await cluster.add('a', { maxDatagramProbes: 4, enableCompression: false });
+    peer = await RawPeer.start(cluster.network, '10.0.0.66:7946');
+    const pings = Array.from({ length: 50 }, (_, i) => encodePing({ seqNo: 100 + i, node: 'a' }));
+    await peer.send(a.address, encodeCompound(pings, 127)[0]!);
+    await cluster.advance(1_000);
+    const acks = peer.received.filter((r) => r.msg.type === 'ack').length;
+    expect(acks).toBe(4);
+    expect(a.metrics.counter(MetricNames.packetDropped, { code: 'ERR_TOO_LARGE' })).toBe(46);
+  });
+});
+
 describe('drop logging', () => {
   it('given a flood of bad datagrams, when received, then every drop is counted but the log gets the burst and one summary per interval', async () => {
     cluster = new TestCluster('log-flood');

@@ -80,8 +80,14 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     const ctx = this.ctx;
     const high: StateMessage[] = [];
     const low: StateMessage[] = [];
+    let probes = 0;
     for (const decoded of messages) {
       try {
+        if ((decoded.type === 'ping' || decoded.type === 'indirect') && ++probes > ctx.config.maxDatagramProbes) {
+          // Each probe request makes us send a packet, to the source or to a target it names: a reflector's bound.
+          ctx.drop('packet', 'ERR_TOO_LARGE', `more than ${ctx.config.maxDatagramProbes} probe requests in one datagram`, from);
+          continue;
+        }
         switch (decoded.type) {
           case 'ping':
             this.prober.handlePing(decoded.body, from);
