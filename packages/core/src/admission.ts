@@ -2,20 +2,25 @@
  * Inbound admission: the one place that decides whether a datagram, a stream, a source address or an advertised
  * member address may take part (memberlist's `ensureCanConnect` and `IPAllowed`, the datagram size bound and the
  * `maxConcurrentPushPulls` cap, the label check). The inbound router asks it before dispatching; membership asks it about new and
- * moved members, as memberlist's `aliveNode` does. Per-source and total-bytes limits belong here too.
+ * moved members, as memberlist's `aliveNode` does. The stream caps (per source, total bytes buffered, push/pull
+ * slots) live in {@link StreamAdmission}, which this class fronts.
  */
 import { splitHostPort } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { bytesEqual } from './member.js';
+import { StreamAdmission } from './stream-admission.js';
 
 /** Largest datagram accepted (Go reads 65 536 bytes per datagram). */
 export const MAX_DATAGRAM = 65_536;
 
 /** Admission decisions of one node; every refusal is counted and logged through {@link EngineContext.drop}. */
 export class Admission {
-  private inboundPushPulls = 0;
+  /** The inbound stream caps. */
+  readonly streams: StreamAdmission;
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: EngineContext) {
+    this.streams = new StreamAdmission(ctx);
+  }
 
   /** Whether a received datagram of `size` bytes from `from` is read at all. */
   admitDatagram(from: string, size: number): boolean {
@@ -26,13 +31,16 @@ export class Admission {
     return true;
   }
 
-  /** Whether an inbound stream from `from` is served (memberlist's `ensureCanConnect` in `handleConn`). */
+  /**
+   * Whether an inbound stream from `from` is served: memberlist's `ensureCanConnect` in `handleConn`, then the
+   * per-source and buffered-bytes caps. An admitted stream is given back with `streams.release(from)`.
+   */
   admitStream(from: string): boolean {
     if (!this.sourceAllowed(from)) {
       this.ctx.drop('stream', 'ERR_CIDR', 'source outside cidrsAllowed', from);
       return false;
     }
-    return true;
+    return this.streams.admit(from);
   }
 
   /**
@@ -50,24 +58,6 @@ export class Admission {
     if (bytesEqual(label, ctx.labelBytes)) return label;
     ctx.drop(kind, 'ERR_LABEL', `discarding ${kind} with unacceptable label`, from);
     return undefined;
-  }
-
-  /**
-   * Reserves one of `maxConcurrentPushPulls` inbound push/pull slots; counts and logs a refusal. A reserved slot
-   * is given back with {@link Admission.releasePushPull}.
-   */
-  takePushPull(from: string): boolean {
-    if (this.inboundPushPulls >= this.ctx.config.maxConcurrentPushPulls) {
-      this.ctx.drop('stream', 'ERR_OVERLOADED', 'too many pending push/pull requests', from);
-      return false;
-    }
-    this.inboundPushPulls++;
-    return true;
-  }
-
-  /** Gives back a slot taken with {@link Admission.takePushPull}. */
-  releasePushPull(): void {
-    this.inboundPushPulls--;
   }
 
   /** True if `from` (an `ip:port`) is inside `cidrsAllowed` (memberlist's `ensureCanConnect`). */

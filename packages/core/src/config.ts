@@ -15,7 +15,7 @@ import type {
   PingDelegate,
 } from './delegates.js';
 import { MemberlistError } from './errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gossip/transport';
 import type { MetricsSink } from './metrics.js';
 
 /** Settings of periodic rejoin (config key `rejoin`; rejoin.ts runs it). */
@@ -114,14 +114,74 @@ export interface MemberlistTunables {
   metaMaxSize: number;
   /** Largest encrypted stream frame, push/pull user state or stream user message accepted (20 MiB). */
   maxStreamBytes: number;
-  /** Largest decompressed payload accepted (40 MiB, memberlist HEAD). */
+  /** Largest decompressed payload accepted from one stream frame (40 MiB, memberlist HEAD). */
   maxDecompressedBytes: number;
+  /**
+   * Largest total decompressed from one datagram, over all its compress wrappers (1 MiB; memberlist has no
+   * datagram bound and inflates up to its stream limit). Decompression stops the moment output passes it, so a
+   * compression bomb costs a few milliseconds instead of hundreds; dropped as `ERR_TOO_LARGE`.
+   */
+  maxDatagramDecompressedBytes: number;
+  /**
+   * Most messages handled from one datagram (255): an honest sender packs one compound of at most 255 parts
+   * (the count is a byte), compressed or not; nested compounds that unwrap to thousands of pings or alives would
+   * hold the event loop for tens of milliseconds. The excess is dropped as `ERR_TOO_LARGE`.
+   */
+  maxDatagramMessages: number;
+  /**
+   * Most probe requests (pings and indirect pings) handled from one datagram (4); each makes us send a packet, to
+   * the sender or to a target it names, so more would turn a node into a traffic amplifier for spoofed sources.
+   * Honest senders put one in a datagram. The excess is dropped as `ERR_TOO_LARGE`. Not in memberlist.
+   */
+  maxDatagramProbes: number;
   /** Most node entries accepted in one push/pull (1 048 576, memberlist HEAD). */
   maxPushPullNodes: number;
-  /** Most inbound push/pull exchanges served at once; more are closed unanswered (memberlist: 128). */
+  /**
+   * Most inbound push/pull exchanges served at once (memberlist: 128). A push/pull takes its slot once its header
+   * is complete; when none is free it waits up to `pushPullSlotWaitMs`, then is closed unanswered
+   * (`gossip.stream.refused{limit=push_pull_slots}`, code `ERR_OVERLOADED`).
+   */
   maxConcurrentPushPulls: number;
+  /**
+   * How long a complete inbound push/pull waits for a slot before being refused (1,000 ms; 0 refuses at once, as
+   * memberlist does). Lets a join storm through one seed queue briefly instead of failing. Not in memberlist.
+   */
+  pushPullSlotWaitMs: number;
+  /**
+   * Deadline for an inbound stream's label and frame header, from accept (2,000 ms, at most `tcpTimeoutMs`); the
+   * rest of the exchange keeps `tcpTimeoutMs`. Slow or silent connections are closed early
+   * (`gossip.stream.dropped{code=ERR_TIMEOUT}`). Not in memberlist.
+   */
+  streamHeaderTimeoutMs: number;
+  /**
+   * Most inbound streams one source IP may hold open at once (128); more are refused at accept
+   * (`gossip.stream.refused{limit=per_source}`, code `ERR_OVERLOADED`). As high as the push/pull slots by default,
+   * so many nodes sharing one address (tests on loopback) can join one seed at once; lower it where every member
+   * has its own address. Not in memberlist.
+   */
+  maxInboundStreamsPerSource: number;
+  /**
+   * Most bytes all inbound streams may buffer together (64 MiB). Past it new streams are refused at accept, and a
+   * stream whose next chunk would pass it is dropped (`gossip.stream.refused{limit=buffered_bytes}`, code
+   * `ERR_OVERLOADED`). Not in memberlist.
+   */
+  maxInboundStreamBytes: number;
   /** Events buffered per `events()` iterator before the oldest are dropped. */
   eventBufferSize: number;
+  /**
+   * Largest step up from the incarnation we hold for a member (ourselves included) that an alive, suspect or
+   * dead message may take (65,536). Larger jumps are ignored as spoofed (`gossip.incarnation.rejected`, code
+   * `ERR_INCARNATION_JUMP`): honest incarnations grow by one per refutation, and one spoofed accusation at
+   * 2^32−1 would otherwise make its subject unrefutable for good. Not in memberlist.
+   */
+  maxIncarnationJump: number;
+  /**
+   * Warnings about dropped or refused remote input written per reason (error code) before suppression starts
+   * (5). Counters still count every drop; suppressed lines are summed up in one line per `dropLogIntervalMs`.
+   */
+  dropLogBurst: number;
+  /** Length of a drop-log suppression window, ending with one summary line (10,000 ms). */
+  dropLogIntervalMs: number;
 }
 
 /** Everything needed to create a node. Tunables left out take memberlist's LAN defaults. */
@@ -203,9 +263,19 @@ function commonDefaults(): MemberlistTunables {
     metaMaxSize: 512,
     maxStreamBytes: 20 * 1024 * 1024,
     maxDecompressedBytes: 40 * 1024 * 1024,
+    maxDatagramDecompressedBytes: 1024 * 1024,
+    maxDatagramMessages: 255,
+    maxDatagramProbes: 4,
     maxPushPullNodes: 1_048_576,
     maxConcurrentPushPulls: 128,
+    pushPullSlotWaitMs: 1000,
+    streamHeaderTimeoutMs: 2000,
+    maxInboundStreamsPerSource: 128,
+    maxInboundStreamBytes: 64 * 1024 * 1024,
     eventBufferSize: 1024,
+    maxIncarnationJump: 65_536,
+    dropLogBurst: 5,
+    dropLogIntervalMs: 10_000,
   };
 }
 
@@ -299,8 +369,15 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(isInt(resolved.metaMaxSize, 0, 65_535), 'metaMaxSize must be 0…65535');
   check(isInt(resolved.maxStreamBytes, 1), 'maxStreamBytes must be >= 1');
   check(isInt(resolved.maxDecompressedBytes, 1), 'maxDecompressedBytes must be >= 1');
+  check(isInt(resolved.maxDatagramDecompressedBytes, 1), 'maxDatagramDecompressedBytes must be >= 1');
+  check(isInt(resolved.maxDatagramMessages, 1), 'maxDatagramMessages must be >= 1');
+  check(isInt(resolved.maxDatagramProbes, 1), 'maxDatagramProbes must be >= 1');
   check(isInt(resolved.maxPushPullNodes, 1), 'maxPushPullNodes must be >= 1');
   check(isInt(resolved.maxConcurrentPushPulls, 1), 'maxConcurrentPushPulls must be >= 1');
+  check(Number.isFinite(resolved.pushPullSlotWaitMs) && resolved.pushPullSlotWaitMs >= 0, 'pushPullSlotWaitMs must be >= 0');
+  check(Number.isFinite(resolved.streamHeaderTimeoutMs) && resolved.streamHeaderTimeoutMs > 0, 'streamHeaderTimeoutMs must be > 0');
+  check(isInt(resolved.maxInboundStreamsPerSource, 1), 'maxInboundStreamsPerSource must be an integer >= 1');
+  check(isInt(resolved.maxInboundStreamBytes, 1), 'maxInboundStreamBytes must be an integer >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
   // A partial `reconnect` (e.g. only `intervalMs`) keeps the default of the other field.
   if (typeof config.reconnect === 'object' && config.reconnect !== null) {
@@ -311,6 +388,9 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
     typeof rc === 'object' && rc !== null && [rc.intervalMs, rc.timeoutMs].every((v) => Number.isFinite(v) && v >= 0),
     'reconnect.intervalMs and reconnect.timeoutMs must be >= 0',
   );
+  check(isInt(resolved.maxIncarnationJump, 1, 0xffffffff), 'maxIncarnationJump must be 1…4294967295');
+  check(isInt(resolved.dropLogBurst, 0), 'dropLogBurst must be an integer >= 0');
+  check(Number.isFinite(resolved.dropLogIntervalMs) && resolved.dropLogIntervalMs > 0, 'dropLogIntervalMs must be > 0');
   if (resolved.rejoin !== undefined) {
     const r = resolved.rejoin;
     check(Number.isFinite(r.intervalMs) && r.intervalMs > 0, 'rejoin.intervalMs must be > 0');

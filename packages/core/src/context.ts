@@ -3,14 +3,14 @@
  * and the bits of identity every protocol component needs. One object, passed to each component, instead of a
  * web of back references.
  */
-import type { Clock, Random, TimerHandle, Transport } from '@gossip/transport';
+import { LogRateLimiter } from '@gossip/transport';
+import type { Clock, Logger, Random, TimerHandle, Transport } from '@gossip/transport';
 import type { Awareness } from './awareness.js';
 import type { TransmitLimitedQueue } from './broadcast-queue.js';
 import type { CidrAllowList } from './cidr.js';
 import type { ResolvedConfig } from './config.js';
 import type { EventHub } from './events.js';
 import { IsolationDetector } from './isolation.js';
-import type { Logger } from './logger.js';
 import type { MetricsSink } from './metrics.js';
 import { MetricNames } from './metrics.js';
 import type { NodeTable } from './node-table.js';
@@ -40,6 +40,11 @@ export class EngineContext {
   self: SelfAddress = { addr: new Uint8Array(4), ip: '0.0.0.0', port: 0 };
   /** Whether we seem cut off from the cluster (isolation awareness): fed by the prober, read by suspicions. */
   readonly isolation: IsolationDetector;
+  /**
+   * Warnings caused by what remote senders send (drops, refused members, refutations) go through here: a few per
+   * reason, then one summary line per interval, so a flood of bad input cannot flood the log.
+   */
+  readonly remoteWarnings: LogRateLimiter;
   private incarnation = 0;
   private sequence = 0;
 
@@ -60,6 +65,10 @@ export class EngineContext {
     this.labelBytes = new TextEncoder().encode(config.label ?? '');
     this.gossipVerify = { incoming: config.gossipVerifyIncoming, outgoing: config.gossipVerifyOutgoing };
     this.isolation = new IsolationDetector(clock, config.isolationAwareness);
+    this.remoteWarnings = new LogRateLimiter(logger, clock, {
+      burst: config.dropLogBurst,
+      intervalMs: config.dropLogIntervalMs,
+    });
   }
 
   /** The next probe sequence number (uint32, starting at 1, wrapping). */
@@ -120,9 +129,12 @@ export class EngineContext {
     return undefined;
   }
 
-  /** Records a dropped inbound packet or stream: a warning line and a counter labelled with the reason. */
+  /**
+   * Records a dropped inbound packet or stream: a counter labelled with the reason (every drop), and a warning
+   * line rate-limited per kind and reason.
+   */
   drop(kind: 'packet' | 'stream', code: string, reason: string, from: string): void {
     this.metrics.incrCounter(kind === 'packet' ? MetricNames.packetDropped : MetricNames.streamDropped, 1, { code });
-    this.logger.warn({ from, code }, `dropped ${kind}: ${reason}`);
+    this.remoteWarnings.warn(`${kind}:${code}`, { from, code }, `dropped ${kind}: ${reason}`);
   }
 }

@@ -41,6 +41,11 @@ export type MemberlistErrorCode =
   | 'ERR_CIDR'
   /** A bounded resource is exhausted (concurrent push/pulls, handoff queue, event buffer). */
   | 'ERR_OVERLOADED'
+  /**
+   * A membership message was ignored: its incarnation jumps more than `maxIncarnationJump` above the one held
+   * (a spoof). Never thrown: the code of the counter and log line.
+   */
+  | 'ERR_INCARNATION_JUMP'
   /** The transport failed to send or connect. */
   | 'ERR_TRANSPORT';
 

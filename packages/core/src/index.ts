@@ -47,7 +47,7 @@ export {
 } from './broadcast-queue.js';
 export { Suspicion, remainingSuspicionTime, suspicionTimeouts, type SuspicionOptions, type SuspicionTimeoutParams } from './suspicion.js';
 export { Awareness } from './awareness.js';
-export { levelFilter, prefixLogger, silentLogger, type LogLevel, type Logger } from './logger.js';
+export { levelFilter, prefixLogger, silentLogger, type LogLevel, type Logger } from '@gossip/transport';
 export {
   MemoryMetrics,
   MetricNames,

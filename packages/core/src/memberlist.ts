@@ -23,7 +23,7 @@ import {
 } from './events.js';
 import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
-import { prefixLogger, silentLogger } from './logger.js';
+import { prefixLogger, silentLogger } from '@gossip/transport';
 import { internMember } from './intern.js';
 import { type Member, type MemberInfo, NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
 import { Membership } from './membership.js';
@@ -262,7 +262,9 @@ export class Memberlist {
       this.acks.cancelAll();
       this.waits.rejectAll(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
       this.streams.shutdown();
+      this.admission.streams.close();
       this.hub.close();
+      ctx.remoteWarnings.close();
       try {
         await ctx.transport.shutdown();
       } catch (err) {

@@ -82,7 +82,7 @@ export class Membership {
       const pmin = a.vsn[0] ?? 0;
       const pmax = a.vsn[1] ?? 0;
       if (pmin === 0 || pmax === 0 || pmin > pmax) {
-        ctx.logger.warn({ peer: a.node, pmin, pmax }, 'ignoring alive with invalid protocol versions');
+        ctx.remoteWarnings.warn('alive:versions', { peer: a.node, pmin, pmax }, 'ignoring alive with invalid protocol versions');
         return;
       }
     }
@@ -90,12 +90,12 @@ export class Membership {
     const aliveDelegate = ctx.config.alive;
     if (aliveDelegate?.notifyAlive !== undefined) {
       if (a.vsn.length < 6) {
-        ctx.logger.warn({ peer: a.node }, 'ignoring alive without versions');
+        ctx.remoteWarnings.warn('alive:versions', { peer: a.node }, 'ignoring alive without versions');
         return;
       }
       const verdict = this.callDelegate(() => aliveDelegate.notifyAlive?.(memberFromAlive(a, now)));
       if (verdict instanceof Error) {
-        ctx.logger.warn({ peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
+        ctx.remoteWarnings.warn('alive:delegate', { peer: a.node, reason: verdict.message }, 'alive delegate rejected member');
         return;
       }
     }
@@ -108,10 +108,11 @@ export class Membership {
     // memberlist's `IPAllowed`: only a new member's address, or a member's new address, is checked.
     if ((record === undefined || moved) && !this.admission.addressAllowed(a.addr)) {
       const what = record === undefined ? 'rejected member outside cidrsAllowed' : 'rejected address update outside cidrsAllowed';
-      ctx.logger.warn({ peer: a.node, addr: ipText(a.addr) }, what);
+      ctx.remoteWarnings.warn('alive:cidr', { peer: a.node, addr: ipText(a.addr) }, what);
       return;
     }
     let updatesNode = false;
+    if (record !== undefined && this.implausibleJump(record, a.incarnation, 'alive')) return;
     if (record === undefined) {
       record = new NodeRecord(internMember(a.node, a.addr, a.port, a.meta, vsnOf(a)), 0, 'dead', now);
       ctx.table.add(record);
@@ -152,7 +153,7 @@ export class Membership {
       if (a.incarnation === record.incarnation && bytesEqual(a.meta ?? EMPTY, record.meta) && bytesEqual(a.vsn, record.vsn)) {
         return;
       }
-      ctx.logger.warn({ incarnation: a.incarnation }, 'refuting an alive message about ourselves');
+      ctx.remoteWarnings.warn('refute:alive', { incarnation: a.incarnation }, 'refuting an alive message about ourselves');
       this.refute(record, a.incarnation);
     } else {
       // Versions are only taken from a full vector; a short one (which memberlist never sends) keeps ours.
@@ -187,6 +188,7 @@ export class Membership {
     const ctx = this.ctx;
     const record = ctx.table.get(s.node);
     if (record === undefined || s.incarnation < record.incarnation) return;
+    if (this.implausibleJump(record, s.incarnation, 'suspect')) return;
 
     const timer = this.suspicions.get(s.node);
     if (timer !== undefined) {
@@ -199,7 +201,7 @@ export class Membership {
     if (record.state !== 'alive') return;
 
     if (record.name === ctx.name) {
-      ctx.logger.warn({ accuser: s.from }, 'refuting a suspect message');
+      ctx.remoteWarnings.warn('refute:suspect', { accuser: s.from }, 'refuting a suspect message');
       this.refute(record, s.incarnation);
       return;
     }
@@ -296,11 +298,12 @@ export class Membership {
     const ctx = this.ctx;
     const record = ctx.table.get(d.node);
     if (record === undefined || d.incarnation < record.incarnation) return;
+    if (this.implausibleJump(record, d.incarnation, 'dead')) return;
     this.stopSuspicion(d.node);
     if (isDeadOrLeft(record.state)) return;
 
     if (record.name === ctx.name && !ctx.leaving) {
-      ctx.logger.warn({ accuser: d.from }, 'refuting a dead message');
+      ctx.remoteWarnings.warn('refute:dead', { accuser: d.from }, 'refuting a dead message');
       this.refute(record, d.incarnation);
       return;
     }
@@ -375,6 +378,24 @@ export class Membership {
     });
     // Queued under our IP, as memberlist does, so it does not displace news about our name already queued.
     this.broadcast(self.ip, msg);
+  }
+
+  /**
+   * True, after counting and logging it, when `incarnation` is more than `maxIncarnationJump` above the one we
+   * hold for `record` (ourselves included): such a message is ignored as spoofed. Incarnations grow by one per
+   * refutation, so an honest one never jumps that far; a spoofed one at 2^32−1 would otherwise leave its
+   * subject unable to refute ever again (no uint32 outbids it). See SECURITY.md, "Incarnation numbers".
+   */
+  private implausibleJump(record: NodeRecord, incarnation: number, type: 'alive' | 'suspect' | 'dead'): boolean {
+    const ctx = this.ctx;
+    if (incarnation - record.incarnation <= ctx.config.maxIncarnationJump) return false;
+    ctx.metrics.incrCounter(MetricNames.incarnationRejected, 1, { type });
+    ctx.remoteWarnings.warn(
+      `incarnation:${type}`,
+      { peer: record.name, held: record.incarnation, incarnation, code: 'ERR_INCARNATION_JUMP' },
+      `ignoring ${type} whose incarnation jumps implausibly far ahead`,
+    );
+    return true;
   }
 
   private broadcast(key: string, msg: Uint8Array, onDone?: () => void): void {

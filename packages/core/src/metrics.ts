@@ -73,6 +73,17 @@ export const MetricNames = Object.freeze({
   packetDropped: ['gossip', 'packet', 'dropped'],
   /** Counter, label `code`: streams dropped as malformed, truncated, oversized or wrongly keyed. */
   streamDropped: ['gossip', 'stream', 'dropped'],
+  /**
+   * Counter, label `type` (alive, suspect, dead): membership messages ignored because their incarnation jumped
+   * more than `maxIncarnationJump` above the one held (spoofed; code `ERR_INCARNATION_JUMP`).
+   */
+  incarnationRejected: ['gossip', 'incarnation', 'rejected'],
+  /**
+   * Counter, label `limit` (per_source, buffered_bytes, push_pull_slots): inbound streams refused by a stream cap
+   * (`maxInboundStreamsPerSource`, `maxInboundStreamBytes`, `maxConcurrentPushPulls` after `pushPullSlotWaitMs`);
+   * each is also counted in `gossip.stream.dropped` with code `ERR_OVERLOADED`.
+   */
+  streamRefused: ['gossip', 'stream', 'refused'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */

@@ -46,7 +46,11 @@ export class PacketLayer {
   private readonly limits: WireLimits;
 
   constructor(private readonly ctx: EngineContext) {
-    this.limits = { maxDecompressedBytes: ctx.config.maxDecompressedBytes };
+    this.limits = {
+      maxDecompressedBytes: ctx.config.maxDecompressedBytes,
+      maxDatagramDecompressedBytes: ctx.config.maxDatagramDecompressedBytes,
+      maxMessages: ctx.config.maxDatagramMessages,
+    };
   }
 
   /** Connects the inbound router (done once, after every component exists: the router needs the prober). */

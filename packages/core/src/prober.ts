@@ -272,7 +272,7 @@ export class Prober {
   handlePing(p: Ping, from: string): void {
     const ctx = this.ctx;
     if (p.node !== '' && p.node !== ctx.name) {
-      ctx.logger.warn({ from, target: p.node }, 'got ping for unexpected node');
+      ctx.remoteWarnings.warn('ping:target', { from, target: p.node }, 'got ping for unexpected node');
       return;
     }
     let payload: Uint8Array | null = null;

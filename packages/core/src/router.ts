@@ -45,14 +45,29 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     return this.admission.acceptLabel(kind, label, from);
   }
 
-  /** Reserves an inbound push/pull slot (see {@link Admission.takePushPull}). */
-  takePushPull(from: string): boolean {
-    return this.admission.takePushPull(from);
+  /** Gives back a stream admitted with {@link InboundRouter.admitStream}. */
+  releaseStream(from: string): void {
+    this.admission.streams.release(from);
+  }
+
+  /** Charges bytes an inbound stream buffers to the shared total (see `StreamAdmission.charge`). */
+  chargeBytes(n: number, from: string): boolean {
+    return this.admission.streams.charge(n, from);
+  }
+
+  /** Gives back bytes charged with {@link InboundRouter.chargeBytes}. */
+  unchargeBytes(n: number): void {
+    this.admission.streams.uncharge(n);
+  }
+
+  /** Takes an inbound push/pull slot, waiting briefly for one (see `StreamAdmission.acquirePushPull`). */
+  acquirePushPull(from: string): Promise<boolean> {
+    return this.admission.streams.acquirePushPull(from);
   }
 
   /** Gives back an inbound push/pull slot. */
   releasePushPull(): void {
-    this.admission.releasePushPull();
+    this.admission.streams.releasePushPull();
   }
 
   /**
@@ -65,8 +80,14 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     const ctx = this.ctx;
     const high: StateMessage[] = [];
     const low: StateMessage[] = [];
+    let probes = 0;
     for (const decoded of messages) {
       try {
+        if ((decoded.type === 'ping' || decoded.type === 'indirect') && ++probes > ctx.config.maxDatagramProbes) {
+          // Each probe request makes us send a packet, to the source or to a target it names: a reflector's bound.
+          ctx.drop('packet', 'ERR_TOO_LARGE', `more than ${ctx.config.maxDatagramProbes} probe requests in one datagram`, from);
+          continue;
+        }
         switch (decoded.type) {
           case 'ping':
             this.prober.handlePing(decoded.body, from);
@@ -88,7 +109,7 @@ export class InboundRouter implements PacketInbound, StreamInbound {
             const queue = decoded.type === 'alive' ? high : low;
             if (queue.length >= ctx.config.handoffQueueDepth) {
               ctx.metrics.incrCounter(MetricNames.handoffDropped, 1);
-              ctx.logger.warn({ from, type: decoded.type }, 'handoff queue full, dropping message');
+              ctx.remoteWarnings.warn('handoff', { from, type: decoded.type }, 'handoff queue full, dropping message');
             } else {
               queue.push(decoded);
             }

@@ -19,6 +19,11 @@ import {
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 
+/** A shared allowance of buffered bytes; `charge` says whether `n` more fit (and counts them if so). */
+export interface ByteBudget {
+  charge(n: number): boolean;
+}
+
 /** Buffers chunks read from a stream. */
 export class StreamReader {
   private buf = new Uint8Array(0);
@@ -26,9 +31,14 @@ export class StreamReader {
   private end = 0;
   private eof = false;
 
+  /**
+   * @param budget - where every chunk's bytes are charged before they are buffered (the inbound streams' shared
+   *   total); a refused charge fails the read with `ERR_OVERLOADED`.
+   */
   constructor(
     private readonly stream: Stream,
     private readonly maxBuffered: number,
+    private readonly budget?: ByteBudget,
   ) {}
 
   /** The bytes buffered and not yet consumed (a view). */
@@ -48,6 +58,9 @@ export class StreamReader {
     const have = this.end - this.start;
     if (have + chunk.length > this.maxBuffered) {
       throw new MemberlistError('ERR_TOO_LARGE', `stream sent more than ${this.maxBuffered} bytes`);
+    }
+    if (this.budget !== undefined && !this.budget.charge(chunk.length)) {
+      throw new MemberlistError('ERR_OVERLOADED', 'inbound streams hold more than maxInboundStreamBytes');
     }
     if (this.end + chunk.length > this.buf.length) {
       const next = new Uint8Array(Math.max(have + chunk.length, Math.min(this.maxBuffered, 2 * this.buf.length)));
@@ -148,13 +161,16 @@ export async function readStreamLabel(reader: StreamReader): Promise<Uint8Array 
 
 /**
  * Reads one frame and returns the message inside (type byte first), decrypted and decompressed; `null` if the
- * peer closed the stream before sending anything.
+ * peer closed the stream before sending anything. `onHeader`, when given, runs once, as soon as the frame's
+ * header is buffered (see `StreamScan.headerDone`) and before any more of it is read, with the frame's type byte;
+ * what it throws fails the read (a server extends its deadline and takes a push/pull slot there).
  */
 export async function readFrame(
   ctx: EngineContext,
   reader: StreamReader,
   labelBytes: Uint8Array,
   limits: WireLimits,
+  onHeader?: (type: number) => Promise<void>,
 ): Promise<Uint8Array | null> {
   while (reader.buffered().length === 0) {
     if (!(await reader.fill())) return null;
@@ -175,6 +191,12 @@ export async function readFrame(
       total = streamMessageLength(reader.buffered(), limits, scan);
     } catch (err) {
       throw asMemberlistError(err, 'stream frame');
+    }
+    if (onHeader !== undefined && (scan.headerDone || total !== undefined)) {
+      const type = reader.buffered()[0]!;
+      const call = onHeader;
+      onHeader = undefined;
+      await call(type);
     }
     if (total !== undefined) break;
     if (!(await reader.fill())) throw new MemberlistError('ERR_MALFORMED', 'stream ended inside a frame');

@@ -226,9 +226,9 @@ describe('dialing streams', () => {
 });
 
 describe('inbound push/pull cap before buffering', () => {
-  it('given a seed capped at 1 push/pull and one slow push/pull in progress, when a second plain push/pull starts, then it is refused at once instead of being buffered until tcpTimeout', async () => {
+  it('given a seed capped at 1 push/pull and one slow push/pull in progress, when a second plain push/pull starts, then (with no slot wait) it is refused at once instead of being buffered until tcpTimeout', async () => {
     cluster = new TestCluster('pp-cap-early');
-    const a = await cluster.add('a', { maxConcurrentPushPulls: 1, enableCompression: false, tcpTimeoutMs: 10_000 });
+    const a = await cluster.add('a', { maxConcurrentPushPulls: 1, pushPullSlotWaitMs: 0, enableCompression: false, tcpTimeoutMs: 10_000 });
     peer = await RawPeer.start(cluster.network, '10.0.0.60:7946');
     const header = encodePushPull({ join: false, states: [], userState: new Uint8Array(1000) }).subarray(0, 40);
     const first = await dial(a.address);

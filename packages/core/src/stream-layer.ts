@@ -3,7 +3,7 @@
  * pings, with errMsg replies when a request cannot be read) and the dialer side of the same exchanges. One
  * request frame per connection, deadlines from the injected clock (`tcpTimeoutMs`), bounded buffering.
  */
-import type { Stream } from '@gossip/transport';
+import { type Stream, TransportError } from '@gossip/transport';
 import type { Ping, PushNodeState, PushPull, WireLimits } from '@gossip/wire';
 import {
   MessageType,
@@ -29,11 +29,17 @@ import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readSt
 export interface StreamInbound {
   /** Whether an inbound stream from `from` is served at all (checked before anything is read). */
   admitStream(from: string): boolean;
+  /** Gives back a stream admitted with {@link StreamInbound.admitStream}. */
+  releaseStream(from: string): void;
+  /** Charges `n` bytes a stream is about to buffer to the inbound total; false refuses them. */
+  chargeBytes(n: number, from: string): boolean;
+  /** Gives back bytes charged with {@link StreamInbound.chargeBytes}. */
+  unchargeBytes(n: number): void;
   /** The label to read the stream's frames with, or undefined when its label is refused. */
   acceptLabel(kind: 'stream', label: Uint8Array, from: string): Uint8Array | undefined;
-  /** Reserves an inbound push/pull slot before its body is buffered; false refuses the stream. */
-  takePushPull(from: string): boolean;
-  /** Gives back a slot taken with {@link StreamInbound.takePushPull}. */
+  /** Takes an inbound push/pull slot once its header is complete (may wait briefly); false refuses the stream. */
+  acquirePushPull(from: string): Promise<boolean>;
+  /** Gives back a slot taken with {@link StreamInbound.acquirePushPull}. */
   releasePushPull(): void;
   /** Our push/pull state (node list and delegate state). */
   localState(join: boolean): PushPull;
@@ -85,55 +91,67 @@ export class StreamLayer {
     }
     this.open.add(stream);
     ctx.metrics.incrCounter(MetricNames.tcpAccept, 1);
+    let admitted = false;
     let slot = false;
+    let charged = 0;
+    let headerDone = false;
     try {
       if (!inbound.admitStream(from)) return;
-      stream.setDeadline(ctx.clock.now() + ctx.config.tcpTimeoutMs);
-      const reader = new StreamReader(stream, this.maxBuffered);
+      admitted = true;
+      // The label and the frame header get a short deadline of their own; the whole exchange gets tcpTimeoutMs.
+      const deadline = ctx.clock.now() + ctx.config.tcpTimeoutMs;
+      stream.setDeadline(Math.min(deadline, ctx.clock.now() + ctx.config.streamHeaderTimeoutMs));
+      const budget = {
+        charge: (n: number): boolean => {
+          if (!inbound.chargeBytes(n, from)) return false;
+          charged += n;
+          return true;
+        },
+      };
+      const reader = new StreamReader(stream, this.maxBuffered, budget);
       let label: Uint8Array | null;
       try {
         label = await readStreamLabel(reader);
       } catch (err) {
-        this.dropped(err, 'stream label', from);
+        this.dropped(err, 'stream label', from, headerDone);
         return;
       }
       if (label === null) return;
       const accepted = inbound.acceptLabel('stream', label, from);
       if (accepted === undefined) return;
       label = accepted;
-      // A plain push/pull announces itself with its first byte: take its slot before buffering its body, so the
-      // cap bounds memory as well as work (memberlist counts it before reading the remote state).
-      let more: boolean;
-      try {
-        more = reader.buffered().length > 0 || (await reader.fill());
-      } catch (err) {
-        this.dropped(err, 'failed to receive', from);
-        return;
-      }
-      if (!more) return;
-      if (reader.buffered()[0] === MessageType.PushPull) {
-        if (!inbound.takePushPull(from)) return;
+      // A push/pull takes its slot once its header is complete, never before: a peer that trickles its header,
+      // or sends nothing, holds no slot. Compressed and encrypted frames only show their type once read whole.
+      const onHeader = async (type: number): Promise<void> => {
+        headerDone = true;
+        stream.setDeadline(deadline);
+        if (type !== MessageType.PushPull) return;
+        if (!(await inbound.acquirePushPull(from))) throw new MemberlistError('ERR_OVERLOADED', 'no push/pull slot');
         slot = true;
-      }
+      };
       let msg: Uint8Array | null;
       try {
-        msg = await readFrame(ctx, reader, label, this.limits);
+        msg = await readFrame(ctx, reader, label, this.limits, onHeader);
       } catch (err) {
-        const e = this.dropped(err, 'failed to receive', from);
-        if (e.code !== 'ERR_TRANSPORT') await this.reply(stream, encodeErr({ error: e.message }), label);
+        const e = this.dropped(err, 'failed to receive', from, headerDone);
+        if (e.code !== 'ERR_TRANSPORT' && e.code !== 'ERR_OVERLOADED' && e.code !== 'ERR_TIMEOUT') {
+          await this.reply(stream, encodeErr({ error: e.message }), label);
+        }
         return;
       }
       if (msg === null) return;
       if (msg[0] === MessageType.PushPull && !slot) {
         // Compressed or encrypted: only now do we know it is a push/pull.
-        if (!inbound.takePushPull(from)) return;
+        if (!(await inbound.acquirePushPull(from))) return;
         slot = true;
       }
       await this.serve(inbound, stream, msg, label, from);
     } catch (err) {
-      if (!ctx.shuttingDown) ctx.logger.warn({ err, from }, 'stream failed');
+      if (!ctx.shuttingDown) ctx.remoteWarnings.warn('stream:failed', { err, from }, 'stream failed');
     } finally {
       if (slot) inbound.releasePushPull();
+      if (charged > 0) inbound.unchargeBytes(charged);
+      if (admitted) inbound.releaseStream(from);
       this.open.delete(stream);
       await closeQuietly(stream);
     }
@@ -162,7 +180,7 @@ export class StreamLayer {
         try {
           inbound.mergeRemoteState(remote.join, remote.states, remote.userState);
         } catch (err) {
-          ctx.logger.warn({ err, from }, 'failed push/pull merge');
+          ctx.remoteWarnings.warn('stream:merge', { err, from }, 'failed push/pull merge');
         }
         return;
       }
@@ -170,7 +188,7 @@ export class StreamLayer {
         const ping = this.decodeOrDrop(from, 'ping', () => decodePing(msg));
         if (ping === undefined) return;
         if (ping.node !== '' && ping.node !== ctx.name) {
-          ctx.logger.warn({ from, target: ping.node }, 'got stream ping for unexpected node');
+          ctx.remoteWarnings.warn('ping:target', { from, target: ping.node }, 'got stream ping for unexpected node');
           return;
         }
         await this.reply(stream, encodeAck({ seqNo: ping.seqNo, payload: null }), label);
@@ -182,9 +200,15 @@ export class StreamLayer {
   }
 
   /** Counts and logs a dropped inbound stream; returns the failure as a MemberlistError. */
-  private dropped(err: unknown, what: string, from: string): MemberlistError {
+  private dropped(err: unknown, what: string, from: string, headerDone = true): MemberlistError {
+    if (!headerDone && err instanceof TransportError && err.code === 'ERR_TIMEOUT') {
+      const e = new MemberlistError('ERR_TIMEOUT', `no complete header within ${this.ctx.config.streamHeaderTimeoutMs} ms`, { cause: err });
+      this.ctx.drop('stream', e.code, e.message, from);
+      return e;
+    }
     const e = asMemberlistError(err, what);
-    this.ctx.drop('stream', e.code, e.message, from);
+    // Admission refusals (slots, buffered bytes) were counted and logged where they were decided.
+    if (e.code !== 'ERR_OVERLOADED') this.ctx.drop('stream', e.code, e.message, from);
     return e;
   }
 
@@ -352,7 +376,7 @@ export class StreamLayer {
       await stream.write(frame);
       this.ctx.metrics.incrCounter(MetricNames.tcpSent, frame.length);
     } catch (err) {
-      if (!this.ctx.shuttingDown) this.ctx.logger.warn({ err, to: stream.remoteAddress }, 'failed to write stream reply');
+      if (!this.ctx.shuttingDown) this.ctx.remoteWarnings.warn('stream:reply', { err, to: stream.remoteAddress }, 'failed to write stream reply');
     }
   }
 

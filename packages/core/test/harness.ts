@@ -3,6 +3,7 @@
  * every cluster test is deterministic and runs in virtual time.
  */
 import { MemoryNetwork, VirtualClock, createSeededRandom } from '@gossip/transport';
+import { afterEach } from 'vitest';
 import type { Clock, NetworkEvent, SeededRandom, Transport } from '@gossip/transport';
 import { Memberlist, type MemberlistConfig, MemoryMetrics, localConfig, lanConfig } from '../src/index.js';
 
@@ -133,4 +134,21 @@ export class TestCluster {
   async shutdown(): Promise<void> {
     await Promise.all(this.nodes.map((t) => t.node.shutdown()));
   }
+}
+
+/** What a test started and must shut down; see {@link shutDownAfterEach}. */
+export interface Started {
+  cluster: TestCluster | undefined;
+  readonly peers: { shutdown(): Promise<void> }[];
+}
+
+/** Registers an `afterEach` that shuts down the peers and the cluster a test put in the returned holder. */
+export function shutDownAfterEach(): Started {
+  const started: Started = { cluster: undefined, peers: [] };
+  afterEach(async () => {
+    for (const p of started.peers.splice(0)) await p.shutdown();
+    await started.cluster?.shutdown();
+    started.cluster = undefined;
+  });
+  return started;
 }

@@ -3,10 +3,9 @@
  * only: options are validated, then core's `Memberlist` is created with a `UdpTcpTransport`, the system clock
  * and randomness, and (when keys are given) a live keyring as its cipher.
  */
-import { Memberlist, silentLogger } from '@gossip/core';
+import { Memberlist, prefixLogger, silentLogger } from '@gossip/core';
 import { UdpTcpTransport, systemClock, systemRandom } from '@gossip/transport';
 import { keyringCipher } from './keyring-cipher.js';
-import { transportLoggerFor } from './logger-bridge.js';
 import { type NodeOptions, resolveNodeOptions } from './options.js';
 
 /**
@@ -23,7 +22,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Memberlist>
     ...socket,
     clock: systemClock,
     dialTimeoutMs: core.tcpTimeoutMs,
-    logger: transportLoggerFor(core.logger ?? silentLogger),
+    logger: prefixLogger(core.logger ?? silentLogger, { layer: 'transport' }),
   });
   return Memberlist.create({
     ...core,

@@ -8,7 +8,7 @@ import * as gossip from './index.js';
 /** Runtime exports of a layer that the umbrella deliberately leaves out or renames. */
 const RESOLVED_ELSEWHERE: Record<string, readonly string[]> = {
   core: [],
-  transport: ['silentLogger', 'consoleLogger'], // renamed silentTransportLogger / consoleTransportLogger
+  transport: [],
   wire: ['splitHostPort'], // transport's is re-exported
   keyring: [],
 };
@@ -40,9 +40,10 @@ describe('the gossip umbrella exports', () => {
   });
 
   it('given names that differ between layers, then the umbrella picks one owner for each', () => {
-    expect(gossip.silentLogger).toBe(core.silentLogger);
-    expect(gossip.silentTransportLogger).toBe(transport.silentLogger);
-    expect(gossip.consoleTransportLogger).toBe(transport.consoleLogger);
+    // One logger interface for every layer: core's logger helpers are the transport's.
+    expect(gossip.silentLogger).toBe(transport.silentLogger);
+    expect(core.silentLogger).toBe(transport.silentLogger);
+    expect(core.prefixLogger).toBe(transport.prefixLogger);
     expect(gossip.splitHostPort).toBe(transport.splitHostPort);
     // The transport's splitHostPort is wire's parser with the transport's error and a required host.
     expect(() => gossip.splitHostPort(':7946')).toThrow(expect.objectContaining({ code: 'ERR_BAD_ADDRESS' }) as Error);

@@ -5,10 +5,9 @@
  *
  * Shared helpers have one home, `@gossip/wire`, and the layers above re-export the same functions
  * (`encryptOverhead`, `encryptedLength`, the encryption sizes, `MAX_LABEL_LENGTH`, `joinHostPort`, `HostPort`), so
- * they are exported here once. Names that differ between layers are resolved deliberately (each layer's own
+ * they are exported here once; so is the one `Logger` interface and its helpers (`@gossip/transport`'s, which
+ * core re-exports). Names that differ between layers are resolved deliberately (each layer's own
  * package still exports its version):
- * - `silentLogger`: core's `Logger` (what `createNode({ logger })` takes); the transport's is
- *   `silentTransportLogger`, and its console logger is `consoleTransportLogger`.
  * - `splitHostPort`: `@gossip/transport`'s (wire's parser, but throws `TransportError` and rejects an empty host).
  * @packageDocumentation
  */
@@ -18,7 +17,6 @@ export { createNode } from './create-node.js';
 export { DEFAULT_PORT, PRESETS, resolveNodeOptions, type NodeOptions, type Preset, type ResolvedNodeOptions } from './options.js';
 export { NodeOptionsError, type NodeOptionsErrorCode } from './errors.js';
 export { keyringCipher } from './keyring-cipher.js';
-export { transportLoggerFor } from './logger-bridge.js';
 
 // ---- @gossip/core: the membership engine ----
 export {
@@ -100,13 +98,15 @@ export {
   VirtualClock,
   VirtualClockError,
   canonicalAddress,
-  consoleLogger as consoleTransportLogger,
+  DEFAULT_LOG_BURST,
+  DEFAULT_LOG_INTERVAL_MS,
+  LogRateLimiter,
+  consoleLogger,
   createSeededRandom,
   createSystemClock,
   detectPrivateIp,
   joinHostPort,
   selectPrivateIp,
-  silentLogger as silentTransportLogger,
   splitHostPort,
   systemClock,
   systemRandom,
@@ -135,7 +135,7 @@ export type {
   Transport,
   TransportErrorCode,
   TransportHandlers,
-  TransportLogger,
+  LogRateLimitOptions,
   UdpTcpStats,
   UdpTcpTransportOptions,
   VirtualClockOptions,
@@ -196,6 +196,7 @@ export type {
 // ---- @gossip/wire: memberlist's wire codec ----
 export {
   DEFAULT_LIMITS,
+  DEFAULT_MAX_DATAGRAM_DECOMPRESSED,
   DEFAULT_MAX_DECOMPRESSED,
   DEFAULT_VERSION,
   LZW_ALGO,

@@ -23,4 +23,10 @@ export { canonicalAddress, joinHostPort, splitHostPort, type HostPort } from './
 export { UdpTcpTransport, type UdpTcpTransportOptions } from './net/udp-tcp-transport.js';
 export type { UdpTcpStats } from './net/udp-tcp-stats.js';
 export { detectPrivateIp, selectPrivateIp, type InterfaceAddress } from './net/advertise.js';
-export { consoleLogger, silentLogger, type TransportLogger } from './logger.js';
+export { consoleLogger, levelFilter, prefixLogger, silentLogger, type LogLevel, type Logger } from './logger.js';
+export {
+  DEFAULT_LOG_BURST,
+  DEFAULT_LOG_INTERVAL_MS,
+  LogRateLimiter,
+  type LogRateLimitOptions,
+} from './log-limiter.js';

@@ -90,4 +90,26 @@ describe('streamMessageLength with a StreamScan', () => {
     const frame = encodePushPull({ join: false, states: [], userState: new Uint8Array(100) });
     expect(codeOf(() => streamMessageLength(frame, { maxUserStateBytes: 10 }, new StreamScan()))).toBe('ERR_TOO_LARGE');
   });
+
+  it.each([
+    // [frame, bytes that make up its header]
+    ['push/pull', pushPull, -1],
+    ['user', encodeUserStream(new Uint8Array(1000).fill(3)), -1],
+    ['compress', encodeCompress(new Uint8Array(5000).fill(1)), -1],
+    ['encrypt', Uint8Array.of(0x0a, 0, 0, 0, 33, ...new Uint8Array(33)), 5],
+    ['ping', encodePing({ seqNo: 9, node: 'b' }), -1],
+  ] as const)('given a %s arriving byte by byte, when scanned, then headerDone is set once the header is in and stays set', (_name, frame, fixed) => {
+    const scan = new StreamScan();
+    let doneAt = -1;
+    for (let n = 1; n <= frame.length; n++) {
+      streamMessageLength(frame.subarray(0, n), undefined, scan);
+      if (scan.headerDone && doneAt < 0) doneAt = n;
+      if (doneAt >= 0) expect(scan.headerDone).toBe(true);
+    }
+    expect(doneAt).toBeGreaterThan(0);
+    if (fixed > 0) expect(doneAt).toBe(fixed);
+    // Headers are short; the small types are their whole message; bodies come after the header.
+    if (_name === 'ping') expect(doneAt).toBe(frame.length);
+    else expect(doneAt).toBeLessThan(Math.min(frame.length, 40));
+  });
 });

@@ -5,6 +5,7 @@
 import { WireError } from './errors.js';
 import type { WireLimits } from './limits.js';
 import { resolveLimits } from './limits.js';
+import { COMPRESS_KEYS } from './keys.js';
 import { MessageType } from './messages.js';
 import { Reader } from './msgpack.js';
 import type { PushPullHeader } from './messages.js';
@@ -23,6 +24,12 @@ export class StreamScan {
   nodesDone = 0;
   /** Offset just after the last walked node state (or the header). */
   pos = 0;
+  /**
+   * Set once the frame's header is buffered: the encrypted length, the push/pull or user-message header, the
+   * compress struct up to its `Buf` data; for the small types (ping, ack, err) the whole message. A server gives
+   * headers a short deadline of its own and commits resources (a push/pull slot) only after it.
+   */
+  headerDone = false;
 }
 
 /**
@@ -61,6 +68,7 @@ function frameLength(buf: Uint8Array, r: Reader, l: Required<WireLimits>, scan: 
   switch (type) {
     case MessageType.Encrypt: {
       if (buf.length < 5) throw new WireError('ERR_TRUNCATED', 'truncated input: encrypted frame length');
+      if (scan !== undefined) scan.headerDone = true;
       const n = ((buf[1]! << 24) | (buf[2]! << 16) | (buf[3]! << 8) | buf[4]!) >>> 0;
       if (n > l.maxEncryptedBytes) {
         throw new WireError('ERR_TOO_LARGE', `encrypted frame of ${n} bytes, limit ${l.maxEncryptedBytes}`);
@@ -76,6 +84,7 @@ function frameLength(buf: Uint8Array, r: Reader, l: Required<WireLimits>, scan: 
         if (scan !== undefined) {
           scan.header = header;
           scan.pos = r.pos;
+          scan.headerDone = true;
         }
       } else {
         r.pos = scan.pos;
@@ -93,15 +102,52 @@ function frameLength(buf: Uint8Array, r: Reader, l: Required<WireLimits>, scan: 
     case MessageType.User: {
       const { userMsgLen } = readUserMsgHeader(r);
       checkUserMsgLen(userMsgLen, l);
+      if (scan !== undefined) scan.headerDone = true;
       return r.pos + userMsgLen;
     }
+    case MessageType.Compress:
+      if (scan !== undefined && !scan.headerDone) scan.headerDone = compressHeaderBuffered(buf);
+      r.skip();
+      return r.pos;
     case MessageType.Ping:
     case MessageType.Ack:
     case MessageType.Err:
-    case MessageType.Compress:
       r.skip();
+      if (scan !== undefined) scan.headerDone = true;
       return r.pos;
     default:
       throw new WireError('ERR_UNKNOWN_TYPE', `message type ${type} is not carried on streams`);
+  }
+}
+
+/** Bytes of a msgpack str/bin header by its first byte; 0 when it is not one (an array of ints, say). */
+function blobHeaderSize(b: number): number {
+  if (b >= 0xa0 && b <= 0xbf) return 1;
+  if (b === 0xd9 || b === 0xc4) return 2;
+  if (b === 0xda || b === 0xc5) return 3;
+  if (b === 0xdb || b === 0xc6) return 5;
+  return 0;
+}
+
+/** Whether a compress struct is buffered up to the start of its `Buf` data (keys in any order). */
+function compressHeaderBuffered(buf: Uint8Array): boolean {
+  const r = new Reader(buf, 1);
+  try {
+    for (let n = r.mapLen(); n > 0; n--) {
+      if (r.key(COMPRESS_KEYS) === 1) {
+        if (r.pos >= buf.length) return false;
+        const size = blobHeaderSize(buf[r.pos]!);
+        if (size === 0) {
+          r.skip();
+          continue;
+        }
+        return r.pos + size <= buf.length;
+      }
+      r.skip();
+    }
+    return true;
+  } catch (err) {
+    if (err instanceof WireError && err.code === 'ERR_TRUNCATED') return false;
+    throw err;
   }
 }

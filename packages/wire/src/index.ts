@@ -72,7 +72,7 @@ export {
 } from './stream.js';
 export type { StreamEncodeOptions } from './stream.js';
 export { StreamScan, streamMessageLength } from './frame.js';
-export { DEFAULT_LIMITS } from './limits.js';
+export { DEFAULT_LIMITS, DEFAULT_MAX_DATAGRAM_DECOMPRESSED } from './limits.js';
 export type { WireLimits } from './limits.js';
 export type { IntEncoding } from './msgpack.js';
 

@@ -1,11 +1,20 @@
 /**
- * Size limits applied before allocating (spec §9.5). Defaults are memberlist HEAD's; callers may tighten them.
+ * Size limits applied before allocating (spec §9.5). Defaults are memberlist HEAD's (plus a datagram
+ * decompression bound of our own); callers may tighten them.
  */
 
 /** Bounds on untrusted input. Every field is optional; missing ones take {@link DEFAULT_LIMITS}. */
 export interface WireLimits {
-  /** Largest total of decompressed bytes from one packet or stream frame (HEAD: 40 MiB). */
+  /** Largest total of decompressed bytes from one stream frame (HEAD: 40 MiB); also caps a datagram's. */
   maxDecompressedBytes?: number;
+  /**
+   * Largest total of decompressed bytes from one datagram, over all its compress wrappers (nested, inside
+   * compounds), successful or not: 1 MiB. memberlist bounds datagrams only by its stream limit (40 MiB), so a
+   * 26 KB LZW bomb costs hundreds of milliseconds of CPU; a datagram never legitimately holds more than ~64 KiB
+   * of messages, so a datagram-sized bound keeps the worst case to a few milliseconds. Decompression stops the
+   * moment output passes it.
+   */
+  maxDatagramDecompressedBytes?: number;
   /** Deepest nesting of compound/compress wrappers inside one packet. */
   maxNestingDepth?: number;
   /** Most individual messages one packet may unwrap to. */
@@ -22,9 +31,13 @@ export interface WireLimits {
   maxStreamFrameBytes?: number;
 }
 
-/** memberlist HEAD's limits. */
+/** Default of {@link WireLimits.maxDatagramDecompressedBytes}: 1 MiB. */
+export const DEFAULT_MAX_DATAGRAM_DECOMPRESSED = 1024 * 1024;
+
+/** memberlist HEAD's limits, except the datagram decompression bound, which is ours. */
 export const DEFAULT_LIMITS: Readonly<Required<WireLimits>> = Object.freeze({
   maxDecompressedBytes: 40 * 1024 * 1024,
+  maxDatagramDecompressedBytes: DEFAULT_MAX_DATAGRAM_DECOMPRESSED,
   maxNestingDepth: 4,
   maxMessages: 16_384,
   maxPushPullNodes: 1_048_576,

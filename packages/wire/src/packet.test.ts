@@ -4,11 +4,18 @@ import { encodeCompress } from './compress.js';
 import { wrapCrc } from './crc32.js';
 import { encodeAck, encodeNack, encodeUserPacket } from './encode.js';
 import { WireError } from './errors.js';
+import { DEFAULT_MAX_DATAGRAM_DECOMPRESSED } from './limits.js';
+import { lzwCompress } from './lzw.js';
 import { unwrapPacket } from './packet.js';
 
 const ack = encodeAck({ seqNo: 1, payload: null });
 const nack = encodeNack({ seqNo: 2 });
 const user = encodeUserPacket(new Uint8Array([1, 2, 3]));
+/** A compress message around raw LZW bytes (fixmap {Algo: 0, Buf: str16}), valid or not. */
+const compressOf = (lzw: Uint8Array): Uint8Array => {
+  const head = [9, 0x82, 0xa4, ...new TextEncoder().encode('Algo'), 0, 0xa3, ...new TextEncoder().encode('Buf')];
+  return Uint8Array.from([...head, 0xda, lzw.length >> 8, lzw.length & 0xff, ...lzw]);
+};
 const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();
@@ -76,6 +83,53 @@ describe('unwrapPacket', () => {
     const twice = encodeCompound([encodeCompress(new Uint8Array(600_000).fill(8)), encodeCompress(new Uint8Array(600_000).fill(8))])[0]!;
     const out = unwrapPacket(twice, { maxDecompressedBytes: 1_000_000 });
     expect(out.messages.length).toBe(1);
+    expect(out.errors.map((e) => e.code)).toEqual(['ERR_TOO_LARGE']);
+  });
+
+  it('given default limits, when a datagram inflates past 1 MiB, then it is refused while a smaller one passes', () => {
+    const big = encodeCompress(encodeUserPacket(new Uint8Array(DEFAULT_MAX_DATAGRAM_DECOMPRESSED).fill(7)));
+    expect(codeOf(() => unwrapPacket(big))).toBe('ERR_TOO_LARGE');
+    const fits = encodeUserPacket(new Uint8Array(DEFAULT_MAX_DATAGRAM_DECOMPRESSED - 1).fill(7));
+    const [got, ...rest] = unwrapPacket(encodeCompress(fits)).messages;
+    expect(rest).toEqual([]);
+    expect(got!.length === fits.length && got!.every((b, i) => b === fits[i])).toBe(true);
+  });
+
+  it('given a nested compression bomb, when unwrapped, then the datagram budget bounds the inner layer too', () => {
+    const nested = encodeCompress(encodeCompress(new Uint8Array(4 * DEFAULT_MAX_DATAGRAM_DECOMPRESSED).fill(8)));
+    expect(codeOf(() => unwrapPacket(nested))).toBe('ERR_TOO_LARGE');
+  });
+
+  it('given bombs in several compounds, when the first one fails, then every later compressed part fails at once', () => {
+    const bomb = encodeCompress(new Uint8Array(2 * DEFAULT_MAX_DATAGRAM_DECOMPRESSED).fill(8));
+    const inner = encodeCompound([bomb, encodeCompress(ack)])[0]!;
+    const packet = encodeCompound([inner, inner, nack])[0]!;
+    const out = unwrapPacket(packet);
+    expect(out.messages).toEqual([nack]);
+    expect(out.errors.map((e) => e.code)).toEqual(['ERR_TOO_LARGE', 'ERR_TOO_LARGE', 'ERR_TOO_LARGE', 'ERR_TOO_LARGE']);
+  });
+
+  it('given an invalid LZW part, when unwrapped, then its work is charged and later compressed parts are refused', () => {
+    const lzw = lzwCompress(new Uint8Array(50_000).fill(8));
+    const broken = compressOf(lzw.subarray(0, lzw.length - 2)); // the EOF code is cut off
+    const packet = encodeCompound([broken, encodeCompress(ack), nack])[0]!;
+    const out = unwrapPacket(packet);
+    expect(out.messages).toEqual([nack]);
+    expect(out.errors.map((e) => e.code)).toEqual(['ERR_LZW', 'ERR_TOO_LARGE']);
+  });
+
+  it('given maxDatagramDecompressedBytes, when set lower, then it applies; maxDecompressedBytes still caps it', () => {
+    const payload = encodeCompress(encodeUserPacket(new Uint8Array(10_000)));
+    expect(codeOf(() => unwrapPacket(payload, { maxDatagramDecompressedBytes: 5_000 }))).toBe('ERR_TOO_LARGE');
+    expect(codeOf(() => unwrapPacket(payload, { maxDecompressedBytes: 5_000 }))).toBe('ERR_TOO_LARGE');
+    expect(unwrapPacket(payload, { maxDatagramDecompressedBytes: 20_000 }).messages.length).toBe(1);
+  });
+
+  it('given nested compounds holding more than maxMessages, when unwrapped, then the excess is reported once and not read', () => {
+    const inner = encodeCompound(Array.from({ length: 10 }, () => nack), 255)[0]!;
+    const [c] = encodeCompound([inner, inner, inner], 255);
+    const out = unwrapPacket(c!, { maxMessages: 15 });
+    expect(out.messages.length).toBe(15);
     expect(out.errors.map((e) => e.code)).toEqual(['ERR_TOO_LARGE']);
   });
 

@@ -23,16 +23,22 @@ export interface UnwrappedPacket {
 interface UnwrapState {
   messages: Uint8Array[];
   errors: WireError[];
+  /** Decompressed bytes still allowed; 0 once a decompression failed, so a packet pays for at most one bomb. */
   budget: number;
   maxDepth: number;
   maxMessages: number;
+  /** Set once maxMessages was passed (reported once): the rest of the packet is skipped unread. */
+  overflowed: boolean;
 }
 
 /**
  * Flattens a plaintext packet into its messages. Failures of the packet as a whole (empty, bad CRC, a broken
  * outermost compound or compress) throw a WireError, as Go drops such packets; failures inside one compound
  * part are collected in `errors` and the other parts are still returned, as Go handles parts independently.
- * Nesting depth, total decompressed bytes and message count are bounded by `limits`.
+ * Nesting depth, total decompressed bytes and message count are bounded by `limits`. The decompression budget is
+ * `min(maxDatagramDecompressedBytes, maxDecompressedBytes)` for the whole packet, and a failed decompression
+ * (too large, invalid LZW) uses up what is left of it: further compressed parts of the same packet then fail at
+ * once with `ERR_TOO_LARGE`, so no arrangement of wrappers makes one packet inflate more than one budget's worth.
  */
 export function unwrapPacket(packet: Uint8Array, limits?: WireLimits): UnwrappedPacket {
   const l = resolveLimits(limits);
@@ -46,15 +52,17 @@ export function unwrapPacket(packet: Uint8Array, limits?: WireLimits): Unwrapped
   const state: UnwrapState = {
     messages: [],
     errors: [],
-    budget: l.maxDecompressedBytes,
+    budget: Math.min(l.maxDatagramDecompressedBytes, l.maxDecompressedBytes),
     maxDepth: l.maxNestingDepth,
     maxMessages: l.maxMessages,
+    overflowed: false,
   };
   expand(body, 0, state);
   return { messages: state.messages, errors: state.errors, crc };
 }
 
 function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
+  if (st.overflowed) return;
   if (msg.length === 0) throw new WireError('ERR_EMPTY', 'empty message');
   const type = msg[0]!;
   if (type === MessageType.Compound || type === MessageType.Compress) {
@@ -70,7 +78,8 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
       } catch (err) {
         if (!(err instanceof WireError)) throw err;
         st.errors.push(err);
-        if (err.code === 'ERR_TOO_LARGE') return;
+        // Past maxMessages nothing more can be kept; past the budget, uncompressed parts still can.
+        if (st.overflowed) return;
       }
     }
     if (truncated > 0) {
@@ -79,12 +88,20 @@ function expand(msg: Uint8Array, depth: number, st: UnwrapState): void {
     return;
   }
   if (type === MessageType.Compress) {
-    const inner = decodeCompress(msg, st.budget);
+    let inner: Uint8Array;
+    try {
+      inner = decodeCompress(msg, st.budget);
+    } catch (err) {
+      // The work was done up to the failure (possibly the whole budget): charge all of it.
+      st.budget = 0;
+      throw err;
+    }
     st.budget -= inner.length;
     expand(inner, depth + 1, st);
     return;
   }
   if (st.messages.length >= st.maxMessages) {
+    st.overflowed = true;
     throw new WireError('ERR_TOO_LARGE', `packet holds more than ${st.maxMessages} messages`);
   }
   st.messages.push(msg);

@@ -6,7 +6,7 @@
  */
 import { Memberlist } from '@gossip/core';
 import { UdpTcpTransport, systemClock, systemRandom } from '@gossip/transport';
-import { resolveNodeOptions, silentLogger, transportLoggerFor } from 'gossip';
+import { prefixLogger, resolveNodeOptions, silentLogger } from 'gossip';
 import { CountingTransport, type SlowDelay, type TrafficCounters } from './counting-transport.js';
 import { Observer } from './observer.js';
 
@@ -60,7 +60,7 @@ export class LocalBenchNode implements BenchNode {
       ...socket,
       clock: systemClock,
       dialTimeoutMs: core.tcpTimeoutMs,
-      logger: transportLoggerFor(core.logger ?? silentLogger),
+      logger: prefixLogger(core.logger ?? silentLogger, { layer: 'transport' }),
     });
     const transport = new CountingTransport(inner);
     const list = await Memberlist.create({ ...core, transport, clock: systemClock, random: systemRandom });

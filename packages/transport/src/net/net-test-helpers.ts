@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import type { TransportLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { InboundPacket, Stream } from '../transport.js';
 import { UdpTcpTransport, type UdpTcpTransportOptions } from './udp-tcp-transport.js';
 
@@ -15,7 +15,7 @@ export interface Node {
 /** Starts a transport on loopback with a recording logger (test helper). */
 export async function startNode(options: UdpTcpTransportOptions = {}): Promise<Node> {
   const logs: string[] = [];
-  const logger: TransportLogger = { warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (_f, m) => logs.push(m), error: (_f, m) => logs.push(m) };
   const transport = new UdpTcpTransport({ bindAddress: '127.0.0.1', logger, ...options });
   const packets: InboundPacket[] = [];
   const streams: Stream[] = [];

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../runtime.js';
 import { hasIpv6Loopback, readExactly, socketHandles, startNode, waitFor, type Node } from './net-test-helpers.js';
 import { UdpTcpTransport } from './udp-tcp-transport.js';
+import { silentLogger } from '../logger.js';
 import { detectPrivateIp } from './advertise.js';
 
 const started: Node[] = [];
@@ -222,7 +223,7 @@ describe('UdpTcpTransport on IPv4 loopback', () => {
     expect(explicit.transport.advertiseAddress()).toEqual({ ip: '10.9.8.7', port: 7000 });
     const specific = await node();
     expect(specific.transport.advertiseAddress()).toEqual({ ip: '127.0.0.1', port: specific.transport.port });
-    const any = new UdpTcpTransport({ bindAddress: '0.0.0.0', logger: { warn: () => undefined, error: () => undefined } });
+    const any = new UdpTcpTransport({ bindAddress: '0.0.0.0', logger: silentLogger });
     const privateIp = detectPrivateIp();
     const start = any.start({ onPacket: () => undefined, onStream: () => undefined });
     if (privateIp === undefined) await expect(start).rejects.toMatchObject({ code: 'ERR_BAD_ADDRESS' });

@@ -2,7 +2,8 @@ import { lookup } from 'node:dns/promises';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { connect, type Server, type Socket } from 'node:net';
 import { canonicalIp, ipFamily, joinHostPort, splitHostPort } from '../address.js';
-import { consoleLogger, type TransportLogger } from '../logger.js';
+import { LogRateLimiter } from '../log-limiter.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { Clock } from '../runtime.js';
 import { systemClock } from '../system-clock.js';
 import {
@@ -39,8 +40,11 @@ export interface UdpTcpTransportOptions {
   readonly resolveTimeoutMs?: number;
   /** Clock for `receivedAt` stamps and deadlines. Default {@link systemClock}. */
   readonly clock?: Clock;
-  /** Where dropped input and socket errors are reported. Default: console warnings and errors. */
-  readonly logger?: TransportLogger;
+  /**
+   * Where dropped input and socket errors are reported. Default: console warnings and errors. Drop warnings are
+   * rate-limited per reason (a few, then one summary line per 10 s); {@link UdpTcpTransport.stats} counts all.
+   */
+  readonly logger?: Logger;
 }
 
 const ANY_ADDRESSES = new Set(['0.0.0.0', '::']);
@@ -58,7 +62,8 @@ export class UdpTcpTransport implements Transport {
   private readonly dialTimeoutMs: number;
   private readonly resolveTimeoutMs: number;
   private readonly clock: Clock;
-  private readonly logger: TransportLogger;
+  private readonly logger: Logger;
+  private readonly drops: LogRateLimiter;
   private readonly explicitAdvertise: string | undefined;
   private udp: UdpSocket | undefined;
   private tcp: Server | undefined;
@@ -87,6 +92,7 @@ export class UdpTcpTransport implements Transport {
     this.resolveTimeoutMs = options.resolveTimeoutMs ?? 5000;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? consoleLogger;
+    this.drops = new LogRateLimiter(this.logger, this.clock);
   }
 
   /** The port both sockets are bound to (after {@link UdpTcpTransport.start}). */
@@ -117,9 +123,9 @@ export class UdpTcpTransport implements Transport {
       throw error;
     }
     udp.on('message', (msg, rinfo) => this.onDatagram(handlers, msg, rinfo.address, rinfo.port));
-    udp.on('error', (error) => this.logger.error('UDP socket error', { error: String(error) }));
+    udp.on('error', (error) => this.logger.error({ error: String(error) }, 'UDP socket error'));
     tcp.on('connection', (socket) => this.onConnection(handlers, socket));
-    tcp.on('error', (error) => this.logger.error('TCP listener error', { error: String(error) }));
+    tcp.on('error', (error) => this.logger.error({ error: String(error) }, 'TCP listener error'));
     this.state = 'running';
   }
 
@@ -244,6 +250,7 @@ export class UdpTcpTransport implements Transport {
   async shutdown(): Promise<void> {
     if (this.state === 'closed' && this.udp === undefined && this.tcp === undefined) return;
     this.state = 'closed';
+    this.drops.close();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     const udp = this.udp;
@@ -297,10 +304,11 @@ export class UdpTcpTransport implements Transport {
     if (msg.length < 1 || msg.length > this.maxPacketSize) {
       const reason = msg.length < 1 ? 'empty' : 'tooLarge';
       this.counters.packetsDropped[reason]++;
-      this.logger.warn(`dropped ${reason === 'empty' ? 'an empty' : 'an oversized'} UDP packet`, {
-        from,
-        bytes: msg.length,
-      });
+      this.drops.warn(
+        `packet:${reason}`,
+        { from, bytes: msg.length },
+        `dropped ${reason === 'empty' ? 'an empty' : 'an oversized'} UDP packet`,
+      );
       return;
     }
     this.counters.packetsReceived++;
@@ -324,7 +332,7 @@ export class UdpTcpTransport implements Transport {
   private wrap(socket: Socket, remote: string): TcpStream {
     return new TcpStream(socket, remote, this.clock, this.maxStreamFrame, () => {
       this.counters.streamsTooLarge++;
-      this.logger.warn('reset a stream that exceeded maxStreamFrame', { from: remote, limit: this.maxStreamFrame });
+      this.drops.warn('stream:tooLarge', { from: remote, limit: this.maxStreamFrame }, 'reset a stream that exceeded maxStreamFrame');
     });
   }
 }

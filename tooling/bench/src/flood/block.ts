@@ -1,0 +1,168 @@
+/**
+ * `pnpm flood block`: the worst event-loop block one inbound datagram or stream can cause, per message type and
+ * per compression bomb shape (issue #12 item 1: no single one above 20 ms).
+ *
+ * Datagrams: each hostile datagram is handed to a live victim's packet handler exactly as the transport would
+ * (same code path, timed synchronously around the handler), `ROUNDS` times with fresh content. Streams: each frame
+ * is written to the victim over real loopback TCP, and the event loop's longest stall while it is served is read
+ * from `monitorEventLoopDelay`.
+ */
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Keyring, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, ipToBytes } from 'gossip';
+import { type MessageKind, MESSAGE_TYPES, bombShapes, largestDatagram } from './craft.js';
+import { type Victim, startVictim } from './victim.js';
+
+const ROUNDS = Number(process.env.FLOOD_ROUNDS ?? 5);
+
+/** One measured row. */
+export interface BlockRow {
+  readonly input: string;
+  readonly bytes: number;
+  readonly messages: number;
+  readonly worstMs: number;
+  readonly medianMs: number;
+  /** Median process CPU time (ms) per input: the block without the waits a loaded machine adds (datagrams only). */
+  readonly medianCpuMs?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function datagramRows(victim: Victim, from: string, key: Uint8Array | undefined): Promise<BlockRow[]> {
+  const rows: BlockRow[] = [];
+  const seal = (p: Uint8Array): Uint8Array => (key === undefined ? p : encryptPacket(new Keyring([key]), p, { version: 1 }));
+  const suffix = key === undefined ? '' : ' (encrypted)';
+  for (const compress of [false, true]) {
+    for (const kind of Object.keys(MESSAGE_TYPES) as MessageKind[]) {
+      const times: number[] = [];
+      const cpu: number[] = [];
+      let bytes = 0;
+      let messages = 0;
+      for (let r = 0; r < ROUNDS; r++) {
+        const { packet, count } = largestDatagram(kind, victim.node.localNode().name, compress, r * 100_000);
+        const data = seal(packet);
+        bytes = data.length;
+        messages = count;
+        times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+        cpu.push(victim.timing.lastCpu);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      rows.push({
+        input: `${kind} ×${messages}${compress ? ', compressed' : ''}${suffix}`,
+        bytes,
+        messages,
+        worstMs: Math.max(...times),
+        medianMs: median(times),
+        medianCpuMs: median(cpu),
+      });
+    }
+  }
+  for (const [name, packet] of Object.entries(bombShapes())) {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    const data = seal(packet);
+    for (let r = 0; r < ROUNDS; r++) {
+      times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+      cpu.push(victim.timing.lastCpu);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    rows.push({ input: `${name}${suffix}`, bytes: data.length, messages: 0, worstMs: Math.max(...times), medianMs: median(times), medianCpuMs: median(cpu) });
+  }
+  return rows;
+}
+
+/** Writes `frame` on a fresh connection to `address` and waits until the victim closes it (or 10 s). */
+function sendStream(address: string, frame: Uint8Array): Promise<void> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    };
+    const timer = setTimeout(done, 10_000);
+    socket.on('error', done);
+    socket.on('close', done);
+    socket.on('data', () => undefined);
+    socket.write(frame, () => socket.end());
+  });
+}
+
+function pushPullFrame(nodes: number, first: number, userState: number): Uint8Array {
+  const states = Array.from({ length: nodes }, (_, i) => ({
+    name: `pp-${first + i}`,
+    addr: ipToBytes('127.0.0.1'),
+    port: 9,
+    meta: null,
+    incarnation: 1,
+    state: 0,
+    vsn: Uint8Array.of(1, 5, 2, 0, 0, 0),
+  }));
+  return encodePushPull({ join: false, states, userState: new Uint8Array(userState) });
+}
+
+async function streamRows(victim: Victim): Promise<BlockRow[]> {
+  const shapes: Record<string, (r: number) => Uint8Array> = {
+    'stream ping': () => encodePing({ seqNo: 1, node: victim.node.localNode().name }),
+    'stream user message 10 MiB': () => encodeUserStream(new Uint8Array(10 << 20)),
+    'push/pull 1,000 nodes': (r) => pushPullFrame(1000, r * 1000, 0),
+    'push/pull 10,000 nodes': (r) => pushPullFrame(10_000, 1_000_000 + r * 10_000, 0),
+    'push/pull, 10 MiB user state': (r) => pushPullFrame(1, 2_000_000 + r, 10 << 20),
+    'stream bomb: compressed 30 MiB user message': () => encodeCompress(encodeUserStream(new Uint8Array(30 << 20))),
+  };
+  const rows: BlockRow[] = [];
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  for (const [name, make] of Object.entries(shapes)) {
+    const times: number[] = [];
+    let bytes = 0;
+    const rounds = Math.min(ROUNDS, 3);
+    for (let r = 0; r < rounds; r++) {
+      const frame = make(r);
+      bytes = frame.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      h.reset();
+      await sendStream(victim.address, frame);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      times.push(h.max / 1e6);
+    }
+    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times) });
+  }
+  h.disable();
+  return rows;
+}
+
+/** Runs every measurement and returns the rows. */
+export async function measureBlocks(log: (line: string) => void): Promise<BlockRow[]> {
+  const sink = createSocket('udp4');
+  await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  sink.on('message', () => undefined);
+  const from = `127.0.0.1:${sink.address().port}`;
+  const rows: BlockRow[] = [];
+  const plain = await startVictim('victim-plain');
+  try {
+    rows.push(...(await datagramRows(plain, from, undefined)));
+    rows.push(...(await streamRows(plain)));
+  } finally {
+    await plain.node.shutdown();
+  }
+  const key = new Uint8Array(32).fill(7);
+  const enc = await startVictim('victim-encrypted', { keys: [key] });
+  try {
+    const bombs = (await datagramRows(enc, from, key)).filter((r) => r.input.startsWith('bomb'));
+    rows.push(...bombs);
+  } finally {
+    await enc.node.shutdown();
+  }
+  sink.close();
+  for (const r of rows) {
+    const cpu = r.medianCpuMs === undefined ? '' : `  cpu ${r.medianCpuMs.toFixed(2).padStart(7)} ms`;
+    log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
+  }
+  return rows;
+}
