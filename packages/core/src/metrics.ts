@@ -73,6 +73,8 @@ export const MetricNames = Object.freeze({
   packetDropped: ['gossip', 'packet', 'dropped'],
   /** Counter, label `code`: streams dropped as malformed, truncated, oversized or wrongly keyed. */
   streamDropped: ['gossip', 'stream', 'dropped'],
+  /** Counter, label `code`: join attempts that failed on a busy seed and will be tried again after a backoff. */
+  joinRetry: ['gossip', 'join', 'retry'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */
