@@ -27,6 +27,7 @@ type report struct {
 	Leave          interface{} `json:"leave,omitempty"`
 	Idle           interface{} `json:"idle,omitempty"`
 	FP             interface{} `json:"fp,omitempty"`
+	Storm          interface{} `json:"storm,omitempty"`
 	Errors         []string    `json:"errors,omitempty"`
 	WallSeconds    float64     `json:"wallSeconds"`
 }
@@ -52,7 +53,8 @@ func progress(format string, args ...interface{}) {
 func main() {
 	n := flag.Int("n", 8, "number of nodes")
 	preset := flag.String("preset", "lan", "memberlist preset: lan or local")
-	scenario := flag.String("scenario", "all", "all, join, crash, leave, idle or fp")
+	scenario := flag.String("scenario", "all", "all, join, crash, leave, idle, fp, or storm (not part of all)")
+	stormHold := flag.Float64("storm-hold-seconds", 60, "storm: window watched after the cluster formed")
 	idleSeconds := flag.Float64("idle-seconds", 20, "idle-cost window")
 	idleWarmup := flag.Float64("idle-warmup", 0, "extra seconds to wait before the idle window (memberlist's first "+
 		"periodic push/pull comes stagger+interval after start: 30-60 s on LAN)")
@@ -141,6 +143,15 @@ func main() {
 					out.FP = measureFalsePositives(c, time.Duration(*fpSeconds*float64(time.Second)))
 				}
 			}
+			c.shutdown()
+		}
+	}
+	if *scenario == "storm" {
+		c, err := newCluster(*n, *preset, *verbose)
+		if err != nil {
+			fail(err)
+		} else {
+			out.Storm = measureStorm(c, *timeout, time.Duration(*stormHold*float64(time.Second)))
 			c.shutdown()
 		}
 	}

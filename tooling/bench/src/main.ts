@@ -7,18 +7,21 @@
  *   pnpm bench -- --quick      quick run (under 2 min)
  *   --skip-micro               cluster benchmarks only
  *   --report-only              re-render BENCHMARKS.md from the last bench-results/cluster.json
+ *   --scale-only               only the scale table (join storms, about 15 min): written to bench-results/scale.json
+ *                              and spliced into BENCHMARKS.md, the rest of which is left as it is
+ *   --scale-n=256,512          with --scale-only: only these N (others than the table's run both implementations)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { type MicroBench, type MicroOutcome, REPO_ROOT, RESULTS_DIR, hasBenchScript, runMicro } from './micro.js';
-import { type BenchPlan, fullPlan, quickPlan } from './plan.js';
-import { renderMarkdown } from './report.js';
+import { type BenchPlan, type ScaleJob, fullPlan, fullScale, quickPlan } from './plan.js';
+import { renderMarkdown, spliceScale } from './report.js';
 import { type ClusterRunOptions, runGo, runTs } from './runners.js';
 import type { ClusterReport } from './report-types.js';
-import type { CellResult, RunResult } from './run-result.js';
+import type { CellResult, RunResult, ScaleCell } from './run-result.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -26,10 +29,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'skip-micro': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    'scale-only': { type: 'boolean', default: false },
+    'scale-n': { type: 'string' },
   },
 });
 
 const CLUSTER_JSON = join(RESULTS_DIR, 'cluster.json');
+const SCALE_JSON = join(RESULTS_DIR, 'scale.json');
 const BENCHMARKS_MD = join(REPO_ROOT, 'BENCHMARKS.md');
 const t0 = Date.now();
 
@@ -110,7 +116,8 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
     else [ts, go] = [await runTs(o), await runGo(o)];
     timed.push({ n: job.n, preset: job.preset, ts, go });
   }
-  machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const scale = await runScale(plan.scale, deadline, skipped);
+  machine.loadAtEnd = load1();
   return {
     schema: 1,
     mode: plan.mode,
@@ -122,11 +129,70 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
     micro,
     timed,
     fp,
+    scale,
     skipped,
   };
 }
 
+/** The table's jobs, or only the N listed in `--scale-n` (an N not in the table: both implementations, 2 min bound). */
+function scaleJobs(list: string | undefined): ScaleJob[] {
+  const table = fullScale();
+  if (list === undefined) return table;
+  return list.split(',').map((text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 3) throw new Error(`--scale-n: ${text} is not a node count >= 3`);
+    return table.find((j) => j.n === n) ?? { n, impls: ['go', 'ts'], formTimeoutSeconds: 120, holdSeconds: 60 };
+  });
+}
+
+function load1(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
+}
+
+/** The scale table: each N's storm, one implementation at a time (Go first), with the load at each start. */
+async function runScale(jobs: readonly ScaleJob[], deadline: number, skipped: string[]): Promise<ScaleCell[]> {
+  const cells: ScaleCell[] = [];
+  for (const job of jobs) {
+    const cell: ScaleCell = { n: job.n, load: {}, startedAt: new Date().toISOString() };
+    for (const impl of job.impls) {
+      const needMs = (job.formTimeoutSeconds + job.holdSeconds + 60) * 1000;
+      if (Date.now() + needMs > deadline) {
+        skipped.push(`scale N=${job.n} ${impl === 'go' ? 'Go' : 'TS'}: it could outlast the run's budget`);
+        continue;
+      }
+      const o: ClusterRunOptions = {
+        n: job.n,
+        preset: 'lan',
+        kind: 'storm',
+        reps: 1,
+        idleSeconds: 0,
+        fpSeconds: 0,
+        timeoutSeconds: job.formTimeoutSeconds,
+        stormHoldSeconds: job.holdSeconds,
+        hardTimeoutMs: needMs + 60_000,
+        log,
+      };
+      cell.load[impl] = load1();
+      log(`scale ${impl} N=${job.n}: join storm (load ${cell.load[impl]})`);
+      cell[impl] = impl === 'go' ? await runGo(o) : await runTs(o);
+    }
+    cells.push(cell);
+  }
+  return cells;
+}
+
 async function main(): Promise<number> {
+  if (values['scale-only']) {
+    const skipped: string[] = [];
+    const scale = await runScale(scaleJobs(values['scale-n']), Number.POSITIVE_INFINITY, skipped);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(SCALE_JSON, `${JSON.stringify({ scale, skipped }, null, 2)}\n`);
+    log(`wrote ${SCALE_JSON}`);
+    const current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '';
+    writeFileSync(BENCHMARKS_MD, spliceScale(current, scale));
+    log(`spliced the scale table into ${BENCHMARKS_MD}`);
+    return 0;
+  }
   let result: RunResult;
   if (values['report-only']) {
     result = JSON.parse(readFileSync(CLUSTER_JSON, 'utf8')) as RunResult;

@@ -41,6 +41,19 @@ export interface FpJob {
   delayWindowSeconds: number;
 }
 
+/**
+ * One row of the scale table: a join storm of `n` nodes through one seed, one implementation at a time, then a hold
+ * window on the formed cluster. Not in the quick run (a storm of 256 alone takes longer than its budget).
+ */
+export interface ScaleJob {
+  n: number;
+  impls: ('go' | 'ts')[];
+  /** Bound from the storm's start until every node lists all N. */
+  formTimeoutSeconds: number;
+  /** Window watched after formation (false accusations, CPU, RSS). */
+  holdSeconds: number;
+}
+
 /** Everything one run does. */
 export interface BenchPlan {
   mode: 'full' | 'quick';
@@ -48,6 +61,8 @@ export interface BenchPlan {
   microEnv: Record<string, string>;
   timed: TimedJob[];
   fp: FpJob;
+  /** The scale table (join storms through one seed); empty in the quick run. */
+  scale: ScaleJob[];
   /** Bound on every wait inside a harness (join convergence, detection, leave). */
   timeoutSeconds: number;
   /** Budget for the whole run, seconds. */
@@ -65,9 +80,22 @@ export function fullPlan(): BenchPlan {
     microEnv: {},
     timed,
     fp: { n: 32, preset: 'lan', windowSeconds: 60, delayWindowSeconds: 0 },
+    scale: fullScale(),
     timeoutSeconds: 40,
-    budgetSeconds: 22 * 60,
+    // 22 min for the cells above, up to 20 more for the scale table (storms bounded at 2-3 min, 60 s windows).
+    budgetSeconds: 42 * 60,
   };
+}
+
+/**
+ * The scale table of issue #15: N = 256, 512, 1,024 for both implementations (formation bound 2 min: the target at
+ * 1,024 is 60 s), and 2,048 for TS only (bound 3 min, its target). 60 s hold windows.
+ */
+export function fullScale(): ScaleJob[] {
+  return [
+    ...[256, 512, 1024].map((n) => ({ n, impls: ['go', 'ts'] as ('go' | 'ts')[], formTimeoutSeconds: 120, holdSeconds: 60 })),
+    { n: 2048, impls: ['ts'], formTimeoutSeconds: 180, holdSeconds: 60 },
+  ];
 }
 
 /** The quick run: N = 8 on LAN only, short windows, micro-benchmarks in their quick modes. */
@@ -77,6 +105,7 @@ export function quickPlan(): BenchPlan {
     microEnv: { GOSSIP_BENCH_QUICK: '1', GOSSIP_BENCH_MS: '100', GOSSIP_BENCH_ROUNDS: '1', GOSSIP_BENCH_PACKETS: '20000' },
     timed: [{ n: 8, preset: 'lan', reps: 3, idleSeconds: 5, sideBySide: false }],
     fp: { n: 8, preset: 'lan', windowSeconds: 10, delayWindowSeconds: 0 },
+    scale: [],
     timeoutSeconds: 10,
     budgetSeconds: 2 * 60,
   };
@@ -95,6 +124,12 @@ export function describePlan(plan: BenchPlan): string[] {
         (j.sideBySide ? ' — Go and TS side by side' : ' — Go and TS one after the other'),
     ),
   ];
+  for (const j of plan.scale) {
+    lines.push(
+      `scale N=${j.n}: join storm through one seed, formation bound ${j.formTimeoutSeconds} s, then a ${j.holdSeconds} s window — ` +
+        `${j.impls.map((i) => (i === 'go' ? 'Go' : 'TS')).join(' then ')}, one at a time`,
+    );
+  }
   lines.push(`every wait bounded at ${plan.timeoutSeconds} s (a run that exceeds it is counted as timed out)`);
   return lines;
 }

@@ -9,6 +9,9 @@ import { describePlan } from './plan.js';
 import type { ClusterReport } from './report-types.js';
 import { type Cell, type Row, fpRows, idleRows, timedRows } from './rows.js';
 import type { RunResult } from './run-result.js';
+import { renderScaleSection } from './scale-report.js';
+
+export { spliceScale } from './scale-report.js';
 
 function fmt(v: number, unit: Row['unit']): string {
   if (v === Infinity) return 'timeout';
@@ -134,6 +137,7 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
       '',
     );
   }
+  if (result.scale !== undefined && result.scale.length > 0) lines.push(...renderScaleSection(result.scale), '');
   if (existsSync(FINDINGS)) {
     lines.push(
       '## Findings',

@@ -12,6 +12,17 @@ export interface CellResult {
   go: ClusterReport;
 }
 
+/** One row of the scale table: what each implementation did, and the machine's load when its run started. */
+export interface ScaleCell {
+  n: number;
+  ts?: ClusterReport;
+  go?: ClusterReport;
+  /** 1-minute load average at the start of each implementation's run. */
+  load: { ts?: number; go?: number };
+  /** When the scale jobs ran (they may be rerun alone with `--scale-only`). */
+  startedAt: string;
+}
+
 /** One whole run. */
 export interface RunResult {
   schema: 1;
@@ -24,6 +35,8 @@ export interface RunResult {
   micro: MicroOutcome[];
   timed: CellResult[];
   fp: CellResult | undefined;
+  /** The scale table (absent in runs made before it existed). */
+  scale?: ScaleCell[];
   /** Jobs of the plan that were not run (budget), in words. */
   skipped: string[];
 }
