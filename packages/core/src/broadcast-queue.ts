@@ -214,7 +214,10 @@ export class TransmitLimitedQueue {
   }
 }
 
-const CHUNK = 256;
+// Small chunks: a gossip round moves every entry it sends to the next tier (a delete and an insert), and with
+// ~1,000 queued alives in a join storm a splice in 256-entry chunks made the queue a quarter of the process's CPU;
+// 32 cut the queue's time about fivefold (measured with 1,024 names at ~50 B) at the price of more chunks to search.
+const CHUNK = 32;
 
 /**
  * Entries kept sorted by {@link compare} in a list of bounded chunks (a flat two-level B-tree): inserts, deletes

@@ -76,3 +76,18 @@ describe('retrying a busy seed', () => {
     expect(cluster.clock.now() - started).toBeLessThan(100);
   });
 });
+
+describe('spreading retries', () => {
+  it('given a joiner that already knows a live member, when the seed times out, then the retry joins through that member', async () => {
+    cluster = new TestCluster('spread');
+    const seed = await cluster.add('seed');
+    const other = await cluster.add('other');
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 100 });
+    joiner.node.preloadMembers([other.node.localNode()]);
+    cluster.network.crash(seed.address, 'blackhole');
+
+    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    expect(joiner.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' })).toBe(1);
+    expect(other.node.member('joiner')?.state).toBe('alive');
+  });
+});

@@ -6,6 +6,7 @@ import { joinHostPort, splitHostPort } from '@gossip/wire';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
 import { JoinError, type JoinFailure, MemberlistError, toError } from './errors.js';
+import { hostPort } from './member.js';
 import { MetricNames } from './metrics.js';
 import type { PendingWaits } from './pending-waits.js';
 import type { StreamLayer } from './stream-layer.js';
@@ -64,10 +65,21 @@ export function joinBackoff(ctx: EngineContext, retry: number): number {
 }
 
 /**
+ * Where a retry goes: a random alive member we already know, if any, else the seed again. A seed that timed out
+ * often merged us all the same and its gossip then reaches us; joining through one of those members takes the
+ * load of a join storm off the seed, which every turned-away joiner would otherwise keep hitting.
+ */
+function spreadTarget(ctx: EngineContext): string | undefined {
+  const [peer] = ctx.table.kRandom(1, (n) => n.name === ctx.name || n.state !== 'alive');
+  return peer === undefined ? undefined : hostPort(peer.ip, peer.port);
+}
+
+/**
  * Contacts every seed in parallel; resolves how many addresses answered, rejects with a {@link JoinError} listing
  * each failure when none did, or with `ERR_ABORTED` as soon as `signal` aborts (in-flight streams are torn down).
  * An address whose seed was busy ({@link seedWasBusy}) is tried again after a jittered backoff, up to
- * `joinAttempts` times, for as long as no other address has answered; `waits` ends those backoffs at shutdown.
+ * `joinAttempts` times, for as long as no other address has answered — through a member learned meanwhile when
+ * there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown.
  */
 export async function joinCluster(
   ctx: EngineContext,
@@ -91,8 +103,9 @@ export async function joinCluster(
   };
   const contact = async (address: string, described: (err: unknown) => JoinFailure, seed: string): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
+      const target = attempt === 1 ? address : (spreadTarget(ctx) ?? address);
       try {
-        await streams.pushPull(address, true, signal);
+        await streams.pushPull(target, true, signal);
         joined++;
         wakeAll();
         return;
@@ -106,7 +119,7 @@ export async function joinCluster(
         const code = err instanceof MemberlistError ? err.code : 'ERR_TRANSPORT';
         ctx.metrics.incrCounter(MetricNames.joinRetry, 1, { code });
         const delay = joinBackoff(ctx, attempt);
-        ctx.logger.debug({ err, address, seed, attempt, delayMs: delay }, 'seed busy: will try to join again');
+        ctx.logger.debug({ err, address: target, seed, attempt, delayMs: delay }, 'seed busy: will try to join again');
         await backoff(delay);
         if (joined > 0 || ctx.shuttingDown || signal?.aborted) {
           if (joined === 0) causes.push(described(err));
