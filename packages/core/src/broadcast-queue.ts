@@ -162,15 +162,17 @@ export class TransmitLimitedQueue {
       const msg = next.b.message();
       bytesUsed += overhead + msg.length;
       out.push(msg);
-      this.remove(next);
+      // Only its place in the order changes (it stays queued under its name): no map update for a re-queued one.
+      this.ordered.delete(next);
       if (next.transmits + 1 >= transmitLimit) {
+        this.unindex(next);
         next.b.finished();
       } else {
         next.transmits += 1;
         reinsert.push(next);
       }
     }
-    for (const e of reinsert) this.add(e);
+    for (const e of reinsert) this.ordered.insert(e);
     return out;
   }
 
@@ -201,14 +203,13 @@ export class TransmitLimitedQueue {
     }
   }
 
-  private add(e: Entry): void {
-    this.ordered.insert(e);
-    if (e.name !== undefined) this.byName.set(e.name, e);
-    else if (!isUniqueBroadcast(e.b)) this.plain.add(e);
-  }
-
   private remove(e: Entry): void {
     this.ordered.delete(e);
+    this.unindex(e);
+  }
+
+  /** Forgets `e` by name (or as a plain broadcast); its place in the order is the caller's business. */
+  private unindex(e: Entry): void {
     if (e.name !== undefined) this.byName.delete(e.name);
     else this.plain.delete(e);
   }
