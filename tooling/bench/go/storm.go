@@ -14,18 +14,42 @@ import (
 type stormReport struct {
 	N                 int     `json:"n"`
 	Formed            bool    `json:"formed"`
-	FormationMs       float64 `json:"formationMs"`       // storm start → every node lists all N alive (or the bound)
-	JoinsReturnedMs   float64 `json:"joinsReturnedMs"`   // storm start → the last Join call returned
-	FailedJoins       int     `json:"failedJoins"`       // Join calls that returned an error
-	FailedAttempts    int     `json:"failedAttempts"`    // push/pulls of Join calls that failed (v0.2.2: one per failed Join)
-	MinMembersSeen    int     `json:"minMembersSeen"`    // fewest members any node listed at the end of the formation wait
-	HoldSeconds       float64 `json:"holdSeconds"`       // the window after formation
+	FormationMs       float64 `json:"formationMs"`     // storm start → every node lists all N alive (or the bound)
+	JoinsReturnedMs   float64 `json:"joinsReturnedMs"` // storm start → the last Join call returned
+	FailedJoins       int     `json:"failedJoins"`     // Join calls that returned an error
+	FailedAttempts    int     `json:"failedAttempts"`  // push/pulls of Join calls that failed (v0.2.2: one per failed Join)
+	MinMembersSeen    int     `json:"minMembersSeen"`  // fewest members any node listed at the end of the formation wait
+	HoldSeconds       float64 `json:"holdSeconds"`     // the window after formation
 	CPUMsPerNodePerS  float64 `json:"cpuMsPerNodePerSecond"`
 	RSSBytesPerNode   float64 `json:"rssBytesPerNode"` // process RSS at the end of the window ÷ N (everything the process holds)
 	Accusations       int     `json:"accusations"`     // local suspicions of any node in the window (all nodes are healthy)
 	SuspectedByMany   int     `json:"suspectedByMoreThanOne"`
 	DeclaredDead      int     `json:"declaredDead"` // (observer, node) pairs declared dead in the window
 	ProcessCPUSeconds float64 `json:"processCpuSeconds"`
+	// Some node's list stayed locked (its NumMembers did not return within seconds): seen with v0.2.2 at N ≥ 200
+	// in one process, where over a thousand goroutines queue on node locks after a storm.
+	NodeListsLocked bool `json:"nodeListsLocked,omitempty"`
+}
+
+// fewestMembers is the smallest NumMembers over the cluster, or false when the nodes' lists could not all be
+// read within wait (a node lock held for that long).
+func fewestMembers(c *cluster, wait time.Duration) (int, bool) {
+	done := make(chan int, 1)
+	go func() {
+		least := len(c.nodes)
+		for _, b := range c.nodes {
+			if m := b.list.NumMembers(); m < least {
+				least = m
+			}
+		}
+		done <- least
+	}()
+	select {
+	case least := <-done:
+		return least, true
+	case <-time.After(wait):
+		return 0, false
+	}
 }
 
 // measureStorm forms a cluster of n by a join storm through node-000 and watches it for hold.
@@ -52,19 +76,15 @@ func measureStorm(c *cluster, formTimeout, hold time.Duration) stormReport {
 	r.JoinsReturnedMs = round(float64(time.Since(start)) / float64(time.Millisecond))
 	progress("storm: joins returned after %v, %d failed", time.Since(start), r.FailedJoins)
 	r.Formed = waitUntil(formTimeout-time.Since(start), func() bool {
-		for _, b := range c.nodes {
-			if b.list.NumMembers() < n {
-				return false
-			}
-		}
-		return true
+		least, ok := fewestMembers(c, time.Second)
+		return ok && least >= n
 	})
 	r.FormationMs = round(float64(time.Since(start)) / float64(time.Millisecond))
-	r.MinMembersSeen = n
-	for _, b := range c.nodes {
-		if m := b.list.NumMembers(); m < r.MinMembersSeen {
-			r.MinMembersSeen = m
-		}
+	if least, ok := fewestMembers(c, 5*time.Second); ok {
+		r.MinMembersSeen = least
+	} else {
+		r.MinMembersSeen = -1
+		r.NodeListsLocked = true
 	}
 	progress("storm: formed=%v after %v (fewest members seen %d)", r.Formed, time.Since(start), r.MinMembersSeen)
 	if !r.Formed || hold <= 0 {

@@ -3,7 +3,7 @@
  * implementations (Go memberlist and gossip) on this machine — written to bench-results/cluster.json and
  * rendered into BENCHMARKS.md at the repository root.
  *
- *   pnpm bench                 full run (under 22 min)
+ *   pnpm bench                 full run (under 50 min, the scale table included)
  *   pnpm bench -- --quick      quick run (under 2 min)
  *   --skip-micro               cluster benchmarks only
  *   --report-only              re-render BENCHMARKS.md from the last bench-results/cluster.json
@@ -21,6 +21,7 @@ import { type BenchPlan, type ScaleJob, fullPlan, fullScale, quickPlan } from '.
 import { renderMarkdown, spliceScale } from './report.js';
 import { type ClusterRunOptions, runGo, runTs } from './runners.js';
 import type { ClusterReport } from './report-types.js';
+import type { IdlePair } from './rows.js';
 import type { CellResult, RunResult, ScaleCell } from './run-result.js';
 
 const { values } = parseArgs({
@@ -103,7 +104,7 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
       skipped.push(`${job.preset.toUpperCase()} N=${job.n}: the run was within a minute of its ${plan.budgetSeconds / 60} min budget`);
       continue;
     }
-    const o: ClusterRunOptions = { ...base(job.n, job.preset), kind: 'timed', reps: job.reps, idleSeconds: job.idleSeconds, fpSeconds: 0 };
+    const o: ClusterRunOptions = { ...base(job.n, job.preset), kind: 'timed', reps: job.reps, idleSeconds: 0, fpSeconds: 0 };
     log(
       `cluster ${job.preset} N=${job.n}: ${job.reps} reps${job.idleSeconds > 0 ? `, idle ${job.idleSeconds} s` : ''}` +
         (job.sideBySide ? ', Go and TS side by side' : ''),
@@ -114,7 +115,13 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
     // Alternate which implementation goes first, so slow drifts in the machine's load hit both alike.
     else if (i % 2 === 0) [go, ts] = [await runGo(o), await runTs(o)];
     else [ts, go] = [await runTs(o), await runGo(o)];
-    timed.push({ n: job.n, preset: job.preset, ts, go });
+    const cell: CellResult = { n: job.n, preset: job.preset, ts, go };
+    if (job.idleSeconds > 0) {
+      cell.idlePairs = await idlePairs({ ...o, kind: 'idle', reps: 1, idleSeconds: job.idleSeconds }, plan.idlePairs, i);
+      cell.ts = { ...ts, ...(cell.idlePairs[0]?.ts === undefined ? {} : { idle: cell.idlePairs[0].ts }) };
+      cell.go = { ...go, ...(cell.idlePairs[0]?.go === undefined ? {} : { idle: cell.idlePairs[0].go }) };
+    }
+    timed.push(cell);
   }
   const scale = await runScale(plan.scale, deadline, skipped);
   machine.loadAtEnd = load1();
@@ -143,6 +150,24 @@ function scaleJobs(list: string | undefined): ScaleJob[] {
     if (!Number.isInteger(n) || n < 3) throw new Error(`--scale-n: ${text} is not a node count >= 3`);
     return table.find((j) => j.n === n) ?? { n, impls: ['go', 'ts'], formTimeoutSeconds: 120, holdSeconds: 60 };
   });
+}
+
+/** `count` idle runs of each implementation, one after the other, the first of each pair alternating. */
+async function idlePairs(o: ClusterRunOptions, count: number, offset: number): Promise<IdlePair[]> {
+  const pairs: IdlePair[] = [];
+  for (let p = 0; p < count; p++) {
+    const first: 'go' | 'ts' = (p + offset) % 2 === 0 ? 'go' : 'ts';
+    const pair: IdlePair = { load: {}, first };
+    for (const impl of first === 'go' ? (['go', 'ts'] as const) : (['ts', 'go'] as const)) {
+      pair.load[impl] = load1();
+      log(`idle ${o.preset} N=${o.n}: pair ${p + 1}/${count}, ${impl} (load ${pair.load[impl]})`);
+      const report = impl === 'go' ? await runGo(o) : await runTs(o);
+      if (report.idle !== undefined) pair[impl] = report.idle;
+      else log(`idle ${o.preset} N=${o.n}: ${impl} gave no idle report: ${(report.errors ?? []).join('; ')}`);
+    }
+    pairs.push(pair);
+  }
+  return pairs;
 }
 
 function load1(): number {

@@ -21,6 +21,11 @@ export interface IdleReport {
   bytesPerNodePerSecond: number;
   heapBytesPerNode: number;
   heapBaselineBytes: number;
+  /**
+   * Heap after GC with a second converged cluster of N beside the first, minus the heap with the first alone, ÷ N
+   * (0 when it did not converge; absent in reports made before it existed).
+   */
+  heapSecondClusterBytesPerNode?: number;
   totals: { udpPackets: number; udpBytes: number; tcpBytes: number; tcpDials: number };
 }
 
@@ -77,6 +82,8 @@ export interface StormReport {
   declaredDead: number;
   /** Process CPU since start (creation, storm and window). */
   processCpuSeconds: number;
+  /** Go only: some node's list stayed locked, so the fewest members could not be read (`minMembersSeen` -1). */
+  nodeListsLocked?: boolean;
 }
 
 /** One implementation's report for one (N, preset). */

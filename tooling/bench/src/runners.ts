@@ -17,7 +17,8 @@ export interface ClusterRunOptions {
   n: number;
   preset: 'lan' | 'local';
   /** `timed` = join + crash + leave (+ idle when `idleSeconds` > 0); `fp` = the false-positive windows only. */
-  kind: 'timed' | 'fp' | 'storm';
+  /** `idle` = only a fresh converged cluster's idle window (with the second-cluster heap). */
+  kind: 'timed' | 'fp' | 'storm' | 'idle';
   reps: number;
   idleSeconds: number;
   /** Each false-positive window (healthy, then slowed). */
@@ -57,7 +58,7 @@ export async function runGo(o: ClusterRunOptions): Promise<ClusterReport> {
   const args = [
     `-n=${o.n}`,
     `-preset=${o.preset}`,
-    `-scenario=${o.kind === 'fp' ? 'fp' : 'all'}`,
+    `-scenario=${o.kind === 'fp' ? 'fp' : o.kind === 'idle' ? 'idle' : 'all'}`,
     `-idle-seconds=${o.kind === 'fp' ? 0 : o.idleSeconds}`,
     `-idle-warmup=${IDLE_WARMUP_SECONDS}`,
     `-fp-seconds=${o.kind === 'fp' ? o.fpSeconds : 0}`,
@@ -79,7 +80,11 @@ export function runTs(o: ClusterRunOptions): Promise<ClusterReport> {
     return Promise.reject(new Error(`${TS_HARNESS} is missing: run pnpm --filter @gossip/bench build (pnpm bench does)`));
   }
   const scenario =
-    o.kind === 'storm' ? 'storm' : o.kind === 'fp' ? 'fp' : o.idleSeconds > 0 ? 'join,crash,leave,idle' : 'join,crash,leave';
+    o.kind === 'storm' || o.kind === 'fp' || o.kind === 'idle'
+      ? o.kind
+      : o.idleSeconds > 0
+        ? 'join,crash,leave,idle'
+        : 'join,crash,leave';
   const args = [
     '--expose-gc',
     TS_HARNESS,

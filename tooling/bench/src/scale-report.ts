@@ -14,7 +14,8 @@ function seconds(ms: number): string {
 
 function formation(s: StormReport, boundNote: string): string {
   if (s.formed) return seconds(s.formationMs);
-  return `**did not form** in ${seconds(s.formationMs)}${boundNote} (fewest members a node listed: ${s.minMembersSeen})`;
+  const seen = s.nodeListsLocked === true ? 'node lists locked: some NumMembers call did not return' : `fewest members a node listed: ${s.minMembersSeen}`;
+  return `**did not form** in ${seconds(s.formationMs)}${boundNote} (${seen})`;
 }
 
 function row(impl: string, n: number, load: number | undefined, report: ClusterReport | undefined): string {

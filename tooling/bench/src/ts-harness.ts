@@ -18,6 +18,7 @@ import {
   measureIdle,
   measureJoin,
   measureLeave,
+  measureSecondCluster,
   measureSlowedWindow,
   waitHealed,
 } from './ts-scenarios.js';
@@ -127,7 +128,8 @@ async function main(): Promise<ClusterReport> {
       await sleep(2000 + idleWarmup * 1000);
       if (want('idle')) {
         progress(`idle window ${idleSeconds}s`);
-        out.idle = await measureIdle(c, idleSeconds * 1000, baseline);
+        const idle = await measureIdle(c, idleSeconds * 1000, baseline);
+        out.idle = { ...idle, heapSecondClusterBytesPerNode: await measureSecondCluster(n, preset, timeoutMs) };
       }
       if (want('fp')) {
         progress(`false-positive windows: healthy ${fpSeconds}s, slowed ${fpSeconds}s`);
