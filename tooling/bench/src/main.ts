@@ -10,6 +10,7 @@
  *   --scale-only               only the scale table (join storms, about 15 min): written to bench-results/scale.json
  *                              and spliced into BENCHMARKS.md, the rest of which is left as it is
  *   --scale-n=256,512          with --scale-only: only these N (others than the table's run both implementations)
+ *   --scale-impl=go            with --scale-only: only this implementation (go or ts); the other's rows stay as they were
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     'scale-only': { type: 'boolean', default: false },
     'scale-n': { type: 'string' },
+    'scale-impl': { type: 'string' },
   },
 });
 
@@ -141,6 +143,29 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
   };
 }
 
+/** The scale cells of the last `--scale-only` run (bench-results/scale.json), if any. */
+function previousScale(): ScaleCell[] {
+  if (!existsSync(SCALE_JSON)) return [];
+  return (JSON.parse(readFileSync(SCALE_JSON, 'utf8')) as { scale: ScaleCell[] }).scale;
+}
+
+/** `old` with each implementation's report (and load) that `fresh` has replaced, new N appended, by N. */
+function mergeScale(old: readonly ScaleCell[], fresh: readonly ScaleCell[]): ScaleCell[] {
+  const byN = new Map(old.map((c) => [c.n, { ...c, load: { ...c.load } }]));
+  for (const c of fresh) {
+    const cell = byN.get(c.n) ?? { n: c.n, load: {}, startedAt: c.startedAt };
+    for (const impl of ['go', 'ts'] as const) {
+      const report = c[impl];
+      if (report === undefined) continue;
+      cell[impl] = report;
+      cell.load[impl] = c.load[impl];
+      cell.startedAt = c.startedAt;
+    }
+    byN.set(c.n, cell);
+  }
+  return [...byN.values()].sort((a, b) => a.n - b.n);
+}
+
 /** The table's jobs, or only the N listed in `--scale-n` (an N not in the table: both implementations, 2 min bound). */
 function scaleJobs(list: string | undefined): ScaleJob[] {
   const table = fullScale();
@@ -209,7 +234,11 @@ async function runScale(jobs: readonly ScaleJob[], deadline: number, skipped: st
 async function main(): Promise<number> {
   if (values['scale-only']) {
     const skipped: string[] = [];
-    const scale = await runScale(scaleJobs(values['scale-n']), Number.POSITIVE_INFINITY, skipped);
+    const impl = values['scale-impl'];
+    if (impl !== undefined && impl !== 'go' && impl !== 'ts') throw new Error(`--scale-impl: ${impl} is neither go nor ts`);
+    const jobs = scaleJobs(values['scale-n']).map((j) => (impl === undefined ? j : { ...j, impls: j.impls.filter((i) => i === impl) }));
+    const fresh = await runScale(jobs, Number.POSITIVE_INFINITY, skipped);
+    const scale = impl === undefined ? fresh : mergeScale(previousScale(), fresh);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(SCALE_JSON, `${JSON.stringify({ scale, skipped }, null, 2)}\n`);
     log(`wrote ${SCALE_JSON}`);

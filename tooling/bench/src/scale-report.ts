@@ -47,12 +47,13 @@ function row(impl: string, n: number, load: number | undefined, report: ClusterR
 
 /** The section, markers included. */
 export function renderScaleSection(cells: readonly ScaleCell[]): string[] {
-  const when = cells[0]?.startedAt.slice(0, 16).replace('T', ' ');
+  const times = cells.map((c) => c.startedAt.slice(0, 16).replace('T', ' ')).sort();
+  const when = times.length === 0 ? '?' : times[0] === times[times.length - 1] ? times[0] : `${times[0]} to ${times[times.length - 1]}`;
   return [
     SCALE_BEGIN,
     '## Scale: join storm through one seed',
     '',
-    `Run ${when ?? '?'} UTC. N nodes of one implementation in one process (real UDP/TCP sockets on loopback, LAN preset), ` +
+    `Run ${when} UTC. N nodes of one implementation in one process (real UDP/TCP sockets on loopback, LAN preset), ` +
       'created first (not timed); then all but node-000 call join(node-000) at the same moment. **Formation**: until every node ' +
       'lists all N members (memberlist `NumMembers`, ours `numMembers`; alive or suspect); bound 2 min (3 min at 2,048). ' +
       '**Joins**: until the last join call returned, and how many rejected. **Failed join attempts**: push/pulls of join calls ' +
