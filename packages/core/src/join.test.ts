@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../test/harness.js';
 import type { EngineContext } from './context.js';
 import { MemberlistError, type MemberlistErrorCode } from './errors.js';
-import { MetricNames } from './index.js';
+import { MetricNames, lanConfig } from './index.js';
 import { joinBackoff, seedAddress, seedWasBusy } from './join.js';
 
 let cluster: TestCluster | undefined;
@@ -78,16 +78,29 @@ describe('retrying a busy seed', () => {
 });
 
 describe('spreading retries', () => {
-  it('given a joiner that already knows a live member, when the seed times out, then the retry joins through that member', async () => {
+  it('given a joiner that learns a live member while the seed times out, then the retry joins through that member', async () => {
     cluster = new TestCluster('spread');
     const seed = await cluster.add('seed');
     const other = await cluster.add('other');
-    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 100 });
-    joiner.node.preloadMembers([other.node.localNode()]);
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 100, joinBackoffMs: 50, joinBackoffMaxMs: 50 });
     cluster.network.crash(seed.address, 'blackhole');
 
-    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    const joining = joiner.node.join([seed.address]);
+    await cluster.run(other.node.join([joiner.address]));
+    await expect(cluster.run(joining)).resolves.toBe(1);
     expect(joiner.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' })).toBe(1);
     expect(other.node.member('joiner')?.state).toBe('alive');
+  });
+
+  it('given a node of a cluster, when a seed that drops it is retried, then a member of its own cluster does not stand in for the seed', async () => {
+    cluster = new TestCluster('no-spread-home');
+    const a = await cluster.add('a', { label: 'prod' });
+    const a2 = await cluster.add('a2', { label: 'prod' });
+    const b = await cluster.add('b', { label: 'staging' });
+    await cluster.run(a2.node.join([a.address]));
+
+    await expect(cluster.run(a.node.join([b.address]))).rejects.toMatchObject({ code: 'ERR_JOIN' });
+    expect(b.metrics.counter(MetricNames.streamDropped, { code: 'ERR_LABEL' })).toBe(lanConfig().joinAttempts);
+    expect(a.node.numMembers()).toBe(2);
   });
 });

@@ -65,12 +65,14 @@ export function joinBackoff(ctx: EngineContext, retry: number): number {
 }
 
 /**
- * Where a retry goes: a random alive member we already know, if any, else the seed again. A seed that timed out
+ * Where a retry goes: a random alive member learned since the join began (`knownBefore` lists the names known
+ * then, ourselves included), if any, else the seed again. Only those: a member of our own cluster answering
+ * would make a join to a cluster that refuses us look successful. A seed that timed out
  * often merged us all the same and its gossip then reaches us; joining through one of those members takes the
  * load of a join storm off the seed, which every turned-away joiner would otherwise keep hitting.
  */
-function spreadTarget(ctx: EngineContext): string | undefined {
-  const [peer] = ctx.table.kRandom(1, (n) => n.name === ctx.name || n.state !== 'alive');
+function spreadTarget(ctx: EngineContext, knownBefore: ReadonlySet<string>): string | undefined {
+  const [peer] = ctx.table.kRandom(1, (n) => knownBefore.has(n.name) || n.state !== 'alive');
   return peer === undefined ? undefined : hostPort(peer.ip, peer.port);
 }
 
@@ -78,8 +80,8 @@ function spreadTarget(ctx: EngineContext): string | undefined {
  * Contacts every seed in parallel; resolves how many addresses answered, rejects with a {@link JoinError} listing
  * each failure when none did, or with `ERR_ABORTED` as soon as `signal` aborts (in-flight streams are torn down).
  * An address whose seed was busy ({@link seedWasBusy}) is tried again after a jittered backoff, up to
- * `joinAttempts` times, for as long as no other address has answered — through a member learned meanwhile when
- * there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown.
+ * `joinAttempts` times, for as long as no other address has answered — through a member learned since the join
+ * began when there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown.
  */
 export async function joinCluster(
   ctx: EngineContext,
@@ -91,6 +93,7 @@ export async function joinCluster(
   if (signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'join aborted');
   const causes: JoinFailure[] = [];
   let joined = 0;
+  const knownBefore = new Set(ctx.table.all().map((n) => n.name));
   // Backoffs in progress end early once any address answered (nothing left to retry for) or the join ends.
   let wakeAll!: () => void;
   const someoneJoined = new Promise<void>((resolve) => (wakeAll = resolve));
@@ -103,7 +106,7 @@ export async function joinCluster(
   };
   const contact = async (address: string, described: (err: unknown) => JoinFailure, seed: string): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      const target = attempt === 1 ? address : (spreadTarget(ctx) ?? address);
+      const target = attempt === 1 ? address : (spreadTarget(ctx, knownBefore) ?? address);
       try {
         await streams.pushPull(target, true, signal);
         joined++;
