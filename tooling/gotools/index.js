@@ -1,12 +1,15 @@
 // Builds the Go reference programs in GOPATH mode against Debian's golang-github-hashicorp-memberlist-dev.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 export const DEBIAN_GOCODE = '/usr/share/gocode';
+
+/** Name of the optional file listing Go files a program shares with another program's directory. */
+export const SHARED_SOURCES_FILE = 'shared-sources.json';
 
 export class GoUnavailableError extends Error {
   constructor(message) {
@@ -36,15 +39,24 @@ async function build(sourceDir, name) {
   }
   const binDir = join(sourceDir, 'bin');
   const out = join(binDir, name);
-  const sources = readdirSync(sourceDir).filter((f) => f.endsWith('.go'));
-  const newest = Math.max(...sources.map((f) => statSync(join(sourceDir, f)).mtimeMs));
+  const own = readdirSync(sourceDir).filter((f) => f.endsWith('.go')).map((f) => join(sourceDir, f));
+  const sources = [...own, ...sharedSources(sourceDir)];
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(sourceDir).mtimeMs);
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
   mkdirSync(binDir, { recursive: true });
   const gopath = join(sourceDir, '.gopath');
   mkdirSync(gopath, { recursive: true });
+  // go build wants one directory: a program with shared files is built from a staged copy of both (git-ignored).
+  let buildDir = sourceDir;
+  if (sources.length > own.length) {
+    buildDir = join(sourceDir, '.build');
+    rmSync(buildDir, { recursive: true, force: true });
+    mkdirSync(buildDir, { recursive: true });
+    for (const file of sources) copyFileSync(file, join(buildDir, basename(file)));
+  }
   try {
-    await run('go', ['build', '-o', out, ...sources], {
-      cwd: sourceDir,
+    await run('go', ['build', '-o', out, ...sources.map((f) => basename(f))], {
+      cwd: buildDir,
       env: { ...process.env, GOPATH: `${gopath}:${DEBIAN_GOCODE}`, GO111MODULE: 'off', GOFLAGS: '' },
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -55,4 +67,25 @@ async function build(sourceDir, name) {
     throw new Error(`go build in ${sourceDir} failed:\n${err.stderr ?? err.message}`, { cause: err });
   }
   return out;
+}
+
+/**
+ * The Go files listed in `<sourceDir>/shared-sources.json` (paths relative to `sourceDir`): one copy of a file
+ * serves two programs (the benchmark harness builds with the interop peer's transport wrapper, for example).
+ */
+function sharedSources(sourceDir) {
+  const manifest = join(sourceDir, SHARED_SOURCES_FILE);
+  if (!existsSync(manifest)) return [];
+  const listed = JSON.parse(readFileSync(manifest, 'utf8'));
+  if (!Array.isArray(listed) || !listed.every((f) => typeof f === 'string' && f.endsWith('.go'))) {
+    throw new Error(`${manifest} must be a JSON array of .go paths`);
+  }
+  const files = listed.map((f) => resolve(sourceDir, f));
+  const names = new Set(readdirSync(sourceDir).filter((f) => f.endsWith('.go')));
+  for (const file of files) {
+    if (!existsSync(file)) throw new Error(`${manifest}: ${file} does not exist`);
+    if (names.has(basename(file))) throw new Error(`${manifest}: ${basename(file)} is also a file of ${sourceDir}`);
+    names.add(basename(file));
+  }
+  return files;
 }

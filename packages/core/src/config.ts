@@ -86,6 +86,21 @@ export interface MemberlistTunables {
   reconnect: ReconnectConfig;
   /** Deadline of stream exchanges (push/pull, reliable messages) (`TCPTimeout`). */
   tcpTimeoutMs: number;
+  /**
+   * Push/pulls tried per seed address by `join()` when the seed is there but busy (the exchange timed out, was
+   * reset, or closed unanswered, as a seed at its push/pull cap does); 1 gives memberlist's single try. A refused
+   * connection (nobody listening) is not retried. A seed that drops us for a wrong key or label looks busy too,
+   * so such a join fails after the backoffs (under 4 s by default) rather than at once. Not in memberlist.
+   * Default 5.
+   */
+  joinAttempts: number;
+  /**
+   * Backoff before the k-th retry of a join: uniform in [0, min(`joinBackoffMaxMs`, this × 2^(k-1))) ("full
+   * jitter", so a storm of joiners spreads out instead of returning in lockstep). Default 250 (Local 125).
+   */
+  joinBackoffMs: number;
+  /** Cap of one join backoff (see `joinBackoffMs`). Default 4000 (Local 1000). */
+  joinBackoffMaxMs: number;
   /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
   deadNodeReclaimTimeMs: number;
   /** Compress packets (when smaller) and streams (always) with LZW (`EnableCompression`). */
@@ -248,6 +263,9 @@ function commonDefaults(): MemberlistTunables {
     postJoinPushPullDelayMs: 2000,
     reconnect: { intervalMs: 30_000, timeoutMs: 24 * 3600_000 },
     tcpTimeoutMs: 10_000,
+    joinAttempts: 5,
+    joinBackoffMs: 250,
+    joinBackoffMaxMs: 4000,
     deadNodeReclaimTimeMs: 0,
     enableCompression: true,
     disableTcpPings: false,
@@ -305,6 +323,8 @@ export function localConfig(): MemberlistTunables {
   return {
     ...commonDefaults(),
     tcpTimeoutMs: 1000,
+    joinBackoffMs: 125,
+    joinBackoffMaxMs: 1000,
     indirectChecks: 1,
     retransmitMult: 2,
     suspicionMult: 3,
@@ -345,7 +365,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   for (const key of ['delegateProtocolMin', 'delegateProtocolMax', 'delegateProtocolVersion'] as const) {
     check(isInt(resolved[key], 0, 255), `${key} must be 0…255`);
   }
-  for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'tcpTimeoutMs'] as const) {
+  for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'tcpTimeoutMs', 'joinBackoffMaxMs'] as const) {
     check(Number.isFinite(resolved[key]) && resolved[key] > 0, `${key} must be > 0`);
   }
   for (const key of [
@@ -354,9 +374,11 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
     'pushPullIntervalMs',
     'postJoinPushPullDelayMs',
     'deadNodeReclaimTimeMs',
+    'joinBackoffMs',
   ] as const) {
     check(Number.isFinite(resolved[key]) && resolved[key] >= 0, `${key} must be >= 0`);
   }
+  check(isInt(resolved.joinAttempts, 1), 'joinAttempts must be an integer >= 1');
   check(isInt(resolved.indirectChecks, 0), 'indirectChecks must be an integer >= 0');
   check(isInt(resolved.gossipNodes, 0), 'gossipNodes must be an integer >= 0');
   check(isInt(resolved.retransmitMult, 1), 'retransmitMult must be an integer >= 1');

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { seedAddress } from './join.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestCluster } from '../test/harness.js';
+import type { EngineContext } from './context.js';
+import { MemberlistError, type MemberlistErrorCode } from './errors.js';
+import { MetricNames, lanConfig } from './index.js';
+import { joinBackoff, seedAddress, seedWasBusy } from './join.js';
+
+let cluster: TestCluster | undefined;
+afterEach(async () => {
+  await cluster?.shutdown();
+  cluster = undefined;
+});
 
 describe('seedAddress', () => {
   it.each([
@@ -11,5 +21,86 @@ describe('seedAddress', () => {
     ['[fd00::1]', '[fd00::1]:7946'],
   ])('given %s and our port 7946, then the address to resolve is %s', (seed, want) => {
     expect(seedAddress(seed, 7946)).toBe(want);
+  });
+});
+
+describe('retrying a busy seed', () => {
+  const err = (code: MemberlistErrorCode, cause?: { code: string }): MemberlistError =>
+    new MemberlistError(code, 'x', cause === undefined ? undefined : { cause });
+
+  it.each([
+    ['closed unanswered', err('ERR_UNEXPECTED_MESSAGE'), true],
+    ['timed out', err('ERR_TRANSPORT', { code: 'ERR_TIMEOUT' }), true],
+    ['reset', err('ERR_TRANSPORT', { code: 'ERR_RESET' }), true],
+    ['refused (nobody listens)', err('ERR_TRANSPORT', { code: 'ERR_REFUSED' }), false],
+    ['answered with an error', err('ERR_REMOTE'), false],
+    ['incompatible', err('ERR_INCOMPATIBLE'), false],
+    ['not a MemberlistError', new Error('x'), false],
+  ])('given a push/pull that was %s, then seedWasBusy is %s', (_what, e, want) => {
+    expect(seedWasBusy(e)).toBe(want);
+  });
+
+  it('given base 250 ms and cap 4000 ms, when backing off, then each wait lies in [1, min(cap, base·2^(k-1))) and spreads', async () => {
+    cluster = new TestCluster('backoff');
+    const t = await cluster.add('a', { joinBackoffMs: 250, joinBackoffMaxMs: 4000 });
+    const ctx = (t.node as unknown as { ctx: EngineContext }).ctx;
+    for (const [retry, ceiling] of [[1, 250], [2, 500], [3, 1000], [5, 4000], [9, 4000]] as const) {
+      const waits = Array.from({ length: 200 }, () => joinBackoff(ctx, retry));
+      expect(Math.min(...waits)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...waits)).toBeLessThan(ceiling);
+      expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThan(ceiling / 2);
+    }
+  });
+
+  it('given a seed address where nobody listens, when joining, then it fails after one attempt without retrying', async () => {
+    cluster = new TestCluster('refused');
+    const seed = await cluster.add('seed');
+    const joiner = await cluster.add('joiner');
+    cluster.network.crash(seed.address, 'refuse');
+    const started = cluster.clock.now();
+    await expect(cluster.run(joiner.node.join([seed.address]))).rejects.toMatchObject({ code: 'ERR_JOIN' });
+    expect(joiner.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' })).toBe(0);
+    expect(cluster.clock.now() - started).toBeLessThan(250);
+  });
+
+  it('given a joiner backing off from a busy seed, when the node shuts down, then the join ends with ERR_SHUTDOWN at once', async () => {
+    cluster = new TestCluster('shutdown-backoff');
+    const seed = await cluster.add('seed');
+    const joiner = await cluster.add('joiner', { joinBackoffMs: 60_000, joinBackoffMaxMs: 60_000, tcpTimeoutMs: 100 });
+    cluster.network.crash(seed.address, 'blackhole');
+    const joining = joiner.node.join([seed.address]);
+    await cluster.until(() => joiner.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' }) === 1, 1000, 'first retry');
+    const started = cluster.clock.now();
+    await joiner.node.shutdown();
+    await expect(cluster.run(joining)).rejects.toMatchObject({ code: 'ERR_SHUTDOWN' });
+    expect(cluster.clock.now() - started).toBeLessThan(100);
+  });
+});
+
+describe('spreading retries', () => {
+  it('given a joiner that learns a live member while the seed times out, then the retry joins through that member', async () => {
+    cluster = new TestCluster('spread');
+    const seed = await cluster.add('seed');
+    const other = await cluster.add('other');
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 100, joinBackoffMs: 50, joinBackoffMaxMs: 50 });
+    cluster.network.crash(seed.address, 'blackhole');
+
+    const joining = joiner.node.join([seed.address]);
+    await cluster.run(other.node.join([joiner.address]));
+    await expect(cluster.run(joining)).resolves.toBe(1);
+    expect(joiner.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' })).toBe(1);
+    expect(other.node.member('joiner')?.state).toBe('alive');
+  });
+
+  it('given a node of a cluster, when a seed that drops it is retried, then a member of its own cluster does not stand in for the seed', async () => {
+    cluster = new TestCluster('no-spread-home');
+    const a = await cluster.add('a', { label: 'prod' });
+    const a2 = await cluster.add('a2', { label: 'prod' });
+    const b = await cluster.add('b', { label: 'staging' });
+    await cluster.run(a2.node.join([a.address]));
+
+    await expect(cluster.run(a.node.join([b.address]))).rejects.toMatchObject({ code: 'ERR_JOIN' });
+    expect(b.metrics.counter(MetricNames.streamDropped, { code: 'ERR_LABEL' })).toBe(lanConfig().joinAttempts);
+    expect(a.node.numMembers()).toBe(2);
   });
 });

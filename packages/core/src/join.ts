@@ -6,6 +6,9 @@ import { joinHostPort, splitHostPort } from '@gossip/wire';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
 import { JoinError, type JoinFailure, MemberlistError, toError } from './errors.js';
+import { hostPort } from './member.js';
+import { MetricNames } from './metrics.js';
+import type { PendingWaits } from './pending-waits.js';
 import type { StreamLayer } from './stream-layer.js';
 
 /** `name/host:port` → `host:port`; a seed without a port gets ours (memberlist's `ensurePort`). */
@@ -30,18 +33,104 @@ function hostWithPort(host: string, defaultPort: number): string {
 }
 
 /**
+ * Whether a failed push/pull says the seed is there but busy, so that the same address may answer later: the
+ * exchange timed out, was reset, or was closed unanswered (what memberlist and we do past the push/pull cap).
+ * A refused connection means nobody listens there: trying again would only delay the caller's error.
+ */
+export function seedWasBusy(err: unknown): boolean {
+  if (!(err instanceof MemberlistError)) return false;
+  switch (err.code) {
+    case 'ERR_TIMEOUT':
+    case 'ERR_OVERLOADED':
+    case 'ERR_UNEXPECTED_MESSAGE':
+      return true;
+    case 'ERR_TRANSPORT': {
+      const code = (err.cause as { code?: unknown } | undefined)?.code;
+      return code === 'ERR_TIMEOUT' || code === 'ERR_RESET' || code === 'ERR_CLOSED';
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Backoff before retry number `retry` (1, 2, ...): "full jitter", uniform in [1, min(max, base × 2^(retry-1))).
+ * Jitter matters more than the exponent: a storm of joiners turned away together must not come back together.
+ */
+export function joinBackoff(ctx: EngineContext, retry: number): number {
+  const { joinBackoffMs, joinBackoffMaxMs } = ctx.config;
+  const ceiling = Math.min(joinBackoffMaxMs, joinBackoffMs * 2 ** Math.min(retry - 1, 30));
+  // At least 1 ms: a wait of 0 would have no timer to end it.
+  return Math.max(1, Math.floor(ctx.random.next() * ceiling));
+}
+
+/**
+ * Where a retry goes: a random alive member learned since the join began (`knownBefore` lists the names known
+ * then, ourselves included), if any, else the seed again. Only those: a member of our own cluster answering
+ * would make a join to a cluster that refuses us look successful. A seed that timed out
+ * often merged us all the same and its gossip then reaches us; joining through one of those members takes the
+ * load of a join storm off the seed, which every turned-away joiner would otherwise keep hitting.
+ */
+function spreadTarget(ctx: EngineContext, knownBefore: ReadonlySet<string>): string | undefined {
+  const [peer] = ctx.table.kRandom(1, (n) => knownBefore.has(n.name) || n.state !== 'alive');
+  return peer === undefined ? undefined : hostPort(peer.ip, peer.port);
+}
+
+/**
  * Contacts every seed in parallel; resolves how many addresses answered, rejects with a {@link JoinError} listing
  * each failure when none did, or with `ERR_ABORTED` as soon as `signal` aborts (in-flight streams are torn down).
+ * An address whose seed was busy ({@link seedWasBusy}) is tried again after a jittered backoff, up to
+ * `joinAttempts` times, for as long as no other address has answered — through a member learned since the join
+ * began when there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown.
  */
 export async function joinCluster(
   ctx: EngineContext,
   streams: StreamLayer,
   seeds: readonly string[],
   signal: AbortSignalLike | undefined,
+  waits: PendingWaits,
 ): Promise<number> {
   if (signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'join aborted');
   const causes: JoinFailure[] = [];
   let joined = 0;
+  const knownBefore = new Set(ctx.table.all().map((n) => n.name));
+  // Backoffs in progress end early once any address answered (nothing left to retry for) or the join ends.
+  let wakeAll!: () => void;
+  const someoneJoined = new Promise<void>((resolve) => (wakeAll = resolve));
+  const backoff = async (ms: number): Promise<void> => {
+    try {
+      await waits.wait(someoneJoined, ms, 'join backoff');
+    } catch (err) {
+      if (!(err instanceof MemberlistError && err.code === 'ERR_TIMEOUT')) throw err;
+    }
+  };
+  const contact = async (address: string, described: (err: unknown) => JoinFailure, seed: string): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const target = attempt === 1 ? address : (spreadTarget(ctx, knownBefore) ?? address);
+      try {
+        await streams.pushPull(target, true, signal);
+        joined++;
+        wakeAll();
+        return;
+      } catch (err) {
+        const retry = attempt < ctx.config.joinAttempts && joined === 0 && !ctx.shuttingDown && seedWasBusy(err);
+        if (!retry) {
+          causes.push(described(err));
+          ctx.logger.debug({ err, address, seed, attempts: attempt }, 'failed to join');
+          return;
+        }
+        const code = err instanceof MemberlistError ? err.code : 'ERR_TRANSPORT';
+        ctx.metrics.incrCounter(MetricNames.joinRetry, 1, { code });
+        const delay = joinBackoff(ctx, attempt);
+        ctx.logger.debug({ err, address: target, seed, attempt, delayMs: delay }, 'seed busy: will try to join again');
+        await backoff(delay);
+        if (joined > 0 || ctx.shuttingDown || signal?.aborted) {
+          if (joined === 0) causes.push(described(err));
+          return;
+        }
+      }
+    }
+  };
   const attempt = async (seed: string): Promise<void> => {
     const { name, address: target } = parseSeed(seed, ctx.self.port);
     const described = (address: string, err: unknown): JoinFailure =>
@@ -53,17 +142,7 @@ export async function joinCluster(
       causes.push(described(seed, err));
       return;
     }
-    await Promise.all(
-      addresses.map(async (address) => {
-        try {
-          await streams.pushPull(address, true, signal);
-          joined++;
-        } catch (err) {
-          causes.push(described(address, err));
-          ctx.logger.debug({ err, address, seed }, 'failed to join');
-        }
-      }),
-    );
+    await Promise.all(addresses.map((address) => contact(address, (err) => described(address, err), seed)));
   };
   let rejectAbort!: (err: Error) => void;
   const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
@@ -72,6 +151,7 @@ export async function joinCluster(
     await Promise.race([Promise.all(seeds.map(attempt)), aborted]);
   } finally {
     removeAbort();
+    wakeAll();
   }
   if (joined === 0) {
     if (ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node shut down while joining');

@@ -118,7 +118,7 @@ export class Memberlist {
     this.streams = new StreamLayer(this.ctx);
     this.prober = new Prober(this.ctx, this.acks, this.packets, this.streams, this.membership);
     this.gossiper = new Gossiper(this.ctx, this.packets, this.streams);
-    this.rejoiner = new Rejoiner(this.ctx, this.streams, config.rejoin, () => this.gossiper.schedulePostJoinPushPull());
+    this.rejoiner = new Rejoiner(this.ctx, this.streams, this.waits, config.rejoin, () => this.gossiper.schedulePostJoinPushPull());
     const router = new InboundRouter(
       this.ctx,
       this.admission,
@@ -189,7 +189,7 @@ export class Memberlist {
   async join(seeds: readonly string[], options: JoinOptions = {}): Promise<number> {
     this.assertRunning();
     this.rejoiner.lastSeeds = [...seeds];
-    const joined = await joinCluster(this.ctx, this.streams, seeds, options.signal);
+    const joined = await joinCluster(this.ctx, this.streams, seeds, options.signal, this.waits);
     // Members that join after us may miss us (and we them) once gossip drains: repair that in seconds.
     this.gossiper.schedulePostJoinPushPull();
     return joined;

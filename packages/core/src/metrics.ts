@@ -84,6 +84,8 @@ export const MetricNames = Object.freeze({
    * each is also counted in `gossip.stream.dropped` with code `ERR_OVERLOADED`.
    */
   streamRefused: ['gossip', 'stream', 'refused'],
+  /** Counter, label `code`: join attempts that failed on a busy seed and will be tried again after a backoff. */
+  joinRetry: ['gossip', 'join', 'retry'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */

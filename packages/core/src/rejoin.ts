@@ -8,6 +8,7 @@ import type { TimerHandle } from '@gossip/transport';
 import type { RejoinConfig } from './config.js';
 import type { EngineContext } from './context.js';
 import { joinCluster } from './join.js';
+import type { PendingWaits } from './pending-waits.js';
 import type { StreamLayer } from './stream-layer.js';
 
 /** Re-joins seeds while the node is alone; one attempt at a time, failures only logged. */
@@ -21,6 +22,8 @@ export class Rejoiner {
   constructor(
     private readonly ctx: EngineContext,
     private readonly streams: StreamLayer,
+    /** Ends the backoffs of an attempt in flight at shutdown. */
+    private readonly waits: PendingWaits,
     private readonly settings: RejoinConfig | undefined,
     /** Called after a rejoin that reached someone: the engine follows it with a post-join push/pull, as after `join()`. */
     private readonly onRejoined: () => void = () => undefined,
@@ -54,7 +57,7 @@ export class Rejoiner {
     if (seeds.length === 0) return;
     this.running = true;
     try {
-      const joined = await joinCluster(ctx, this.streams, seeds, undefined);
+      const joined = await joinCluster(ctx, this.streams, seeds, undefined, this.waits);
       ctx.logger.info({ seeds, joined }, 'alone in the cluster: rejoined through seeds');
       if (joined > 0 && !ctx.shuttingDown) this.onRejoined();
     } catch (err) {

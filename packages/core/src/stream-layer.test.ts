@@ -166,7 +166,7 @@ describe('inbound push/pull cap', () => {
     cluster.network.setDefaults({ latencyMs: 5 });
     const seed = await cluster.add('seed', { maxConcurrentPushPulls: 2 });
     const joiners = [];
-    for (let i = 0; i < 12; i++) joiners.push(await cluster.add(`j${i}`));
+    for (let i = 0; i < 12; i++) joiners.push(await cluster.add(`j${i}`, { joinAttempts: 1 })); // one try each: refusals surface
     const results = await cluster.run(Promise.allSettled(joiners.map((j) => j.node.join([seed.address]))));
     const refused = results.filter((r) => r.status === 'rejected').length;
     expect(refused).toBeGreaterThan(0);

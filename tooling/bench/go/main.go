@@ -27,6 +27,7 @@ type report struct {
 	Leave          interface{} `json:"leave,omitempty"`
 	Idle           interface{} `json:"idle,omitempty"`
 	FP             interface{} `json:"fp,omitempty"`
+	Storm          interface{} `json:"storm,omitempty"`
 	Errors         []string    `json:"errors,omitempty"`
 	WallSeconds    float64     `json:"wallSeconds"`
 }
@@ -52,7 +53,8 @@ func progress(format string, args ...interface{}) {
 func main() {
 	n := flag.Int("n", 8, "number of nodes")
 	preset := flag.String("preset", "lan", "memberlist preset: lan or local")
-	scenario := flag.String("scenario", "all", "all, join, crash, leave, idle or fp")
+	scenario := flag.String("scenario", "all", "all, join, crash, leave, idle, fp, or storm (not part of all)")
+	stormHold := flag.Float64("storm-hold-seconds", 60, "storm: window watched after the cluster formed")
 	idleSeconds := flag.Float64("idle-seconds", 20, "idle-cost window")
 	idleWarmup := flag.Float64("idle-warmup", 0, "extra seconds to wait before the idle window (memberlist's first "+
 		"periodic push/pull comes stagger+interval after start: 30-60 s on LAN)")
@@ -121,7 +123,10 @@ func main() {
 		}
 	}
 
-	if want("idle") || want("fp") {
+	// A zero-length window is a window not asked for: no cluster is built for it.
+	doIdle := want("idle") && *idleSeconds > 0
+	doFP := want("fp") && *fpSeconds > 0
+	if doIdle || doFP {
 		baseline := heapAfterGC()
 		c, err := newCluster(*n, *preset, *verbose)
 		if err != nil {
@@ -132,16 +137,31 @@ func main() {
 			} else {
 				// Let the join broadcasts drain before measuring.
 				time.Sleep(2*time.Second + time.Duration(*idleWarmup*float64(time.Second)))
-				if want("idle") {
+				if doIdle {
 					progress("idle window %.0fs", *idleSeconds)
-					out.Idle = measureIdle(c, time.Duration(*idleSeconds*float64(time.Second)), baseline)
+					idle := measureIdle(c, time.Duration(*idleSeconds*float64(time.Second)), baseline)
+					second, err := measureSecondCluster(*n, *preset, *verbose, *timeout)
+					if err != nil {
+						fail(fmt.Errorf("second cluster: %v", err))
+					}
+					idle.HeapSecondClusterBytesPerNode = second
+					out.Idle = idle
 				}
-				if want("fp") {
+				if doFP {
 					progress("false-positive windows 2 x %.0fs", *fpSeconds)
 					out.FP = measureFalsePositives(c, time.Duration(*fpSeconds*float64(time.Second)))
 				}
 			}
 			c.shutdown()
+		}
+	}
+	if *scenario == "storm" {
+		c, err := newCluster(*n, *preset, *verbose)
+		if err != nil {
+			fail(err)
+		} else {
+			// No shutdown: after a storm v0.2.2 nodes can hold their locks for minutes, and the process ends anyway.
+			out.Storm = measureStorm(c, *timeout, time.Duration(*stormHold*float64(time.Second)))
 		}
 	}
 	out.WallSeconds = round(time.Since(started).Seconds())

@@ -131,7 +131,10 @@ type idleReport struct {
 	BytesPerNodePerSecond      float64 `json:"bytesPerNodePerSecond"`
 	HeapBytesPerNode           float64 `json:"heapBytesPerNode"`
 	HeapBaselineBytes          uint64  `json:"heapBaselineBytes"`
-	Totals                     struct {
+	// Heap after GC with a second converged cluster of N beside the first, minus the heap with the first alone, ÷ N
+	// (0 when the second cluster did not converge).
+	HeapSecondClusterBytesPerNode float64 `json:"heapSecondClusterBytesPerNode"`
+	Totals                        struct {
 		UDPPackets uint64 `json:"udpPackets"`
 		UDPBytes   uint64 `json:"udpBytes"`
 		TCPBytes   uint64 `json:"tcpBytes"`
@@ -271,4 +274,20 @@ func describeCrashModel() string {
 	return fmt.Sprint("crash = memberlist Shutdown() without Leave(): sockets closed and timers stopped, so peers get " +
 		"no acks and refused TCP connections, as from a killed process; firstSuspect = earliest local " +
 		"accusation (\"Suspect X has failed\") by any node; allDead = last NotifyLeave(dead) among the survivors")
+}
+
+// measureSecondCluster is the incremental heap per node: a second cluster of n formed beside the running one,
+// heap after GC with both minus the heap with the first alone, ÷ n. 0 when the second cluster did not converge.
+func measureSecondCluster(n int, preset string, verbose bool, timeout time.Duration) (float64, error) {
+	before := heapAfterGC()
+	c, err := newCluster(n, preset, verbose)
+	if err != nil {
+		return 0, err
+	}
+	defer c.shutdown()
+	if _, ok, err := measureJoin(c, timeout); err != nil || !ok {
+		return 0, err
+	}
+	after := heapAfterGC()
+	return round(float64(int64(after)-int64(before)) / float64(n)), nil
 }

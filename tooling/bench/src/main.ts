@@ -3,22 +3,27 @@
  * implementations (Go memberlist and gossip) on this machine — written to bench-results/cluster.json and
  * rendered into BENCHMARKS.md at the repository root.
  *
- *   pnpm bench                 full run (under 22 min)
+ *   pnpm bench                 full run (under 50 min, the scale table included)
  *   pnpm bench -- --quick      quick run (under 2 min)
  *   --skip-micro               cluster benchmarks only
  *   --report-only              re-render BENCHMARKS.md from the last bench-results/cluster.json
+ *   --scale-only               only the scale table (join storms, about 15 min): written to bench-results/scale.json
+ *                              and spliced into BENCHMARKS.md, the rest of which is left as it is
+ *   --scale-n=256,512          with --scale-only: only these N (others than the table's run both implementations)
+ *   --scale-impl=go            with --scale-only: only this implementation (go or ts); the other's rows stay as they were
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { type MicroBench, type MicroOutcome, REPO_ROOT, RESULTS_DIR, hasBenchScript, runMicro } from './micro.js';
-import { type BenchPlan, fullPlan, quickPlan } from './plan.js';
-import { renderMarkdown } from './report.js';
+import { type BenchPlan, type ScaleJob, fullPlan, fullScale, quickPlan } from './plan.js';
+import { renderMarkdown, spliceScale } from './report.js';
 import { type ClusterRunOptions, runGo, runTs } from './runners.js';
 import type { ClusterReport } from './report-types.js';
-import type { CellResult, RunResult } from './run-result.js';
+import type { IdlePair } from './rows.js';
+import type { CellResult, RunResult, ScaleCell } from './run-result.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -26,10 +31,14 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'skip-micro': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    'scale-only': { type: 'boolean', default: false },
+    'scale-n': { type: 'string' },
+    'scale-impl': { type: 'string' },
   },
 });
 
 const CLUSTER_JSON = join(RESULTS_DIR, 'cluster.json');
+const SCALE_JSON = join(RESULTS_DIR, 'scale.json');
 const BENCHMARKS_MD = join(REPO_ROOT, 'BENCHMARKS.md');
 const t0 = Date.now();
 
@@ -105,7 +114,7 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
       skipped.push(`${job.preset.toUpperCase()} N=${job.n}: the run was within a minute of its ${plan.budgetSeconds / 60} min budget`);
       continue;
     }
-    const o: ClusterRunOptions = { ...base(job.n, job.preset), kind: 'timed', reps: job.reps, idleSeconds: job.idleSeconds, fpSeconds: 0 };
+    const o: ClusterRunOptions = { ...base(job.n, job.preset), kind: 'timed', reps: job.reps, idleSeconds: 0, fpSeconds: 0 };
     log(
       `cluster ${job.preset} N=${job.n}: ${job.reps} reps${job.idleSeconds > 0 ? `, idle ${job.idleSeconds} s` : ''}` +
         (job.sideBySide ? ', Go and TS side by side' : ''),
@@ -116,9 +125,16 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
     // Alternate which implementation goes first, so slow drifts in the machine's load hit both alike.
     else if (i % 2 === 0) [go, ts] = [await runGo(o), await runTs(o)];
     else [ts, go] = [await runTs(o), await runGo(o)];
-    timed.push({ n: job.n, preset: job.preset, ts, go });
+    const cell: CellResult = { n: job.n, preset: job.preset, ts, go };
+    if (job.idleSeconds > 0) {
+      cell.idlePairs = await idlePairs({ ...o, kind: 'idle', reps: 1, idleSeconds: job.idleSeconds }, plan.idlePairs, i);
+      cell.ts = { ...ts, ...(cell.idlePairs[0]?.ts === undefined ? {} : { idle: cell.idlePairs[0].ts }) };
+      cell.go = { ...go, ...(cell.idlePairs[0]?.go === undefined ? {} : { idle: cell.idlePairs[0].go }) };
+    }
+    timed.push(cell);
   }
-  machine.loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const scale = await runScale(plan.scale, deadline, skipped);
+  machine.loadAtEnd = load1();
   return {
     schema: 1,
     mode: plan.mode,
@@ -130,11 +146,115 @@ async function runAll(plan: BenchPlan): Promise<RunResult> {
     micro,
     timed,
     fp,
+    scale,
     skipped,
   };
 }
 
+/** The scale cells of the last `--scale-only` run (bench-results/scale.json), if any. */
+function previousScale(): ScaleCell[] {
+  if (!existsSync(SCALE_JSON)) return [];
+  return (JSON.parse(readFileSync(SCALE_JSON, 'utf8')) as { scale: ScaleCell[] }).scale;
+}
+
+/** `old` with each implementation's report (and load) that `fresh` has replaced, new N appended, by N. */
+function mergeScale(old: readonly ScaleCell[], fresh: readonly ScaleCell[]): ScaleCell[] {
+  const byN = new Map(old.map((c) => [c.n, { ...c, load: { ...c.load } }]));
+  for (const c of fresh) {
+    const cell = byN.get(c.n) ?? { n: c.n, load: {}, startedAt: c.startedAt };
+    for (const impl of ['go', 'ts'] as const) {
+      const report = c[impl];
+      if (report === undefined) continue;
+      cell[impl] = report;
+      cell.load[impl] = c.load[impl];
+      cell.startedAt = c.startedAt;
+    }
+    byN.set(c.n, cell);
+  }
+  return [...byN.values()].sort((a, b) => a.n - b.n);
+}
+
+/** The table's jobs, or only the N listed in `--scale-n` (an N not in the table: both implementations, 2 min bound). */
+function scaleJobs(list: string | undefined): ScaleJob[] {
+  const table = fullScale();
+  if (list === undefined) return table;
+  return list.split(',').map((text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 3) throw new Error(`--scale-n: ${text} is not a node count >= 3`);
+    return table.find((j) => j.n === n) ?? { n, impls: ['go', 'ts'], formTimeoutSeconds: 120, holdSeconds: 60 };
+  });
+}
+
+/** `count` idle runs of each implementation, one after the other, the first of each pair alternating. */
+async function idlePairs(o: ClusterRunOptions, count: number, offset: number): Promise<IdlePair[]> {
+  const pairs: IdlePair[] = [];
+  for (let p = 0; p < count; p++) {
+    const first: 'go' | 'ts' = (p + offset) % 2 === 0 ? 'go' : 'ts';
+    const pair: IdlePair = { load: {}, first };
+    for (const impl of first === 'go' ? (['go', 'ts'] as const) : (['ts', 'go'] as const)) {
+      pair.load[impl] = load1();
+      log(`idle ${o.preset} N=${o.n}: pair ${p + 1}/${count}, ${impl} (load ${pair.load[impl]})`);
+      const report = impl === 'go' ? await runGo(o) : await runTs(o);
+      if (report.idle !== undefined) pair[impl] = report.idle;
+      else log(`idle ${o.preset} N=${o.n}: ${impl} gave no idle report: ${(report.errors ?? []).join('; ')}`);
+    }
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
+function load1(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
+}
+
+/** The scale table: each N's storm, one implementation at a time (Go first), with the load at each start. */
+async function runScale(jobs: readonly ScaleJob[], deadline: number, skipped: string[]): Promise<ScaleCell[]> {
+  const cells: ScaleCell[] = [];
+  for (const job of jobs) {
+    const cell: ScaleCell = { n: job.n, load: {}, startedAt: new Date().toISOString() };
+    for (const impl of job.impls) {
+      const needMs = (job.formTimeoutSeconds + job.holdSeconds + 60) * 1000;
+      if (Date.now() + needMs > deadline) {
+        skipped.push(`scale N=${job.n} ${impl === 'go' ? 'Go' : 'TS'}: it could outlast the run's budget`);
+        continue;
+      }
+      const o: ClusterRunOptions = {
+        n: job.n,
+        preset: 'lan',
+        kind: 'storm',
+        reps: 1,
+        idleSeconds: 0,
+        fpSeconds: 0,
+        timeoutSeconds: job.formTimeoutSeconds,
+        stormHoldSeconds: job.holdSeconds,
+        hardTimeoutMs: needMs + 60_000,
+        log,
+      };
+      cell.load[impl] = load1();
+      log(`scale ${impl} N=${job.n}: join storm (load ${cell.load[impl]})`);
+      cell[impl] = impl === 'go' ? await runGo(o) : await runTs(o);
+    }
+    cells.push(cell);
+  }
+  return cells;
+}
+
 async function main(): Promise<number> {
+  if (values['scale-only']) {
+    const skipped: string[] = [];
+    const impl = values['scale-impl'];
+    if (impl !== undefined && impl !== 'go' && impl !== 'ts') throw new Error(`--scale-impl: ${impl} is neither go nor ts`);
+    const jobs = scaleJobs(values['scale-n']).map((j) => (impl === undefined ? j : { ...j, impls: j.impls.filter((i) => i === impl) }));
+    const fresh = await runScale(jobs, Number.POSITIVE_INFINITY, skipped);
+    const scale = impl === undefined ? fresh : mergeScale(previousScale(), fresh);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(SCALE_JSON, `${JSON.stringify({ scale, skipped }, null, 2)}\n`);
+    log(`wrote ${SCALE_JSON}`);
+    const current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '';
+    writeFileSync(BENCHMARKS_MD, spliceScale(current, scale));
+    log(`spliced the scale table into ${BENCHMARKS_MD}`);
+    return 0;
+  }
   let result: RunResult;
   if (values['report-only']) {
     result = JSON.parse(readFileSync(CLUSTER_JSON, 'utf8')) as RunResult;

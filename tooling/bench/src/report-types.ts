@@ -21,6 +21,11 @@ export interface IdleReport {
   bytesPerNodePerSecond: number;
   heapBytesPerNode: number;
   heapBaselineBytes: number;
+  /**
+   * Heap after GC with a second converged cluster of N beside the first, minus the heap with the first alone, ÷ N
+   * (0 when it did not converge; absent in reports made before it existed).
+   */
+  heapSecondClusterBytesPerNode?: number;
   totals: { udpPackets: number; udpBytes: number; tcpBytes: number; tcpDials: number };
 }
 
@@ -48,6 +53,39 @@ export interface FpReport {
   slowedInboundDelay?: FpWindow;
 }
 
+/** The scale scenario (tooling/bench/go/storm.go, src/ts-storm.ts): a join storm through one seed, then a hold window. */
+export interface StormReport {
+  n: number;
+  /** Every node listed all N (alive or suspect) before the bound. */
+  formed: boolean;
+  /** Storm start → formed (or → the bound). */
+  formationMs: number;
+  /** Storm start → the last join call returned. */
+  joinsReturnedMs: number;
+  /** Join calls that rejected. */
+  failedJoins: number;
+  /** Push/pull attempts of join calls that failed (retried ones included). */
+  failedAttempts: number;
+  /** Fewest members any node listed when the formation wait ended. */
+  minMembersSeen: number;
+  /** Length of the hold window after formation (0 when the cluster did not form). */
+  holdSeconds: number;
+  /** Process CPU in the hold window ÷ N ÷ seconds. */
+  cpuMsPerNodePerSecond: number;
+  /** Process RSS at the end of the hold window ÷ N: everything the process holds, one-time costs included. */
+  rssBytesPerNode: number;
+  /** Local suspicions in the hold window (every node is healthy, so all are false). */
+  accusations: number;
+  /** Nodes suspected by more than one peer in the hold window. */
+  suspectedByMoreThanOne: number;
+  /** (observer, node) pairs declared dead in the hold window. */
+  declaredDead: number;
+  /** Process CPU since start (creation, storm and window). */
+  processCpuSeconds: number;
+  /** Go only: some node's list stayed locked, so the fewest members could not be read (`minMembersSeen` -1). */
+  nodeListsLocked?: boolean;
+}
+
 /** One implementation's report for one (N, preset). */
 export interface ClusterReport {
   implementation: string;
@@ -59,6 +97,7 @@ export interface ClusterReport {
   leave?: { allLeft: Timing };
   idle?: IdleReport;
   fp?: FpReport;
+  storm?: StormReport;
   errors?: string[];
   wallSeconds: number;
   [key: string]: unknown;

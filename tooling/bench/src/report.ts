@@ -9,6 +9,9 @@ import { describePlan } from './plan.js';
 import type { ClusterReport } from './report-types.js';
 import { type Cell, type Row, fpRows, idleRows, timedRows } from './rows.js';
 import type { RunResult } from './run-result.js';
+import { renderScaleSection } from './scale-report.js';
+
+export { spliceScale } from './scale-report.js';
 
 function fmt(v: number, unit: Row['unit']): string {
   if (v === Infinity) return 'timeout';
@@ -36,7 +39,7 @@ function metText(met: boolean | null): string {
 /** All comparison rows of a run. */
 export function allRows(result: RunResult): Row[] {
   const rows: Row[] = [];
-  for (const cell of result.timed) rows.push(...timedRows(cell.ts, cell.go), ...idleRows(cell.ts, cell.go));
+  for (const cell of result.timed) rows.push(...timedRows(cell.ts, cell.go), ...idleRows(cell.ts, cell.go, cell.idlePairs));
   if (result.fp !== undefined) rows.push(...fpRows(result.fp.ts, result.fp.go));
   return rows;
 }
@@ -90,7 +93,8 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
     ...describePlan(result.plan).map((l) => `- ${l}`),
     ...result.skipped.map((s) => `- **skipped**: ${s}`),
     '',
-    'Budget: full run under 22 min — simulator at N = 1,000 and 10,000; N = 8, 32, 128 on LAN, one implementation at a time, with a 20 s idle window at each N; ' +
+    'Budget: full run under 50 min — simulator at N = 1,000 and 10,000; N = 8, 32, 128 on LAN, one implementation at a time, with three ' +
+      'alternated Go/TS pairs of 20 s idle windows at each N; the scale table (join storms of 256 to 2,048 nodes, up to 20 min); ' +
       'N = 8 and 32 on Local, Go and TS side by side, no idle window; the 60 s false-positive windows only at N = 32 LAN, side by side. ' +
       'Local N = 128 is left out: in a first full run every join storm of both implementations exceeded the 40 s bound there ' +
       '(see "Findings"), so the cell cost 5 minutes and measured only time-outs. Quick run under 2 min: N = 8 LAN, 3 repetitions, ' +
@@ -109,9 +113,13 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
       'First suspicion = the earliest local accusation by any node (the "suspect node has failed, no acks received" log line in both); ' +
       'all dead = until every survivor has a dead leave event for it.',
     '- **leave**: the next node leaves gracefully then shuts down; until every other node marks it left.',
-    '- **idle**: a fresh converged cluster, 6 s settle, then a window: process CPU (getrusage / `process.cpuUsage`) ÷ N, ' +
-      'UDP and TCP bytes sent counted in the wrapping transport, heap after a forced GC minus the heap before the cluster existed ÷ N ' +
-      '(Go `HeapAlloc`, Node `heapUsed`). Periodic push/pull (every 30 s on LAN) may or may not fall in a 20 s window, in either implementation.',
+    '- **idle**: a fresh process and converged cluster, 6 s settle, then a window: process CPU (getrusage / `process.cpuUsage`) ÷ N, ' +
+      'UDP and TCP bytes sent counted in the wrapping transport. Run as alternated Go/TS pairs (3 in a full run); idle CPU is the median ' +
+      "of the pairs' values and the TS/Go ratio the median of the per-pair ratios, with their range (about 1 ms of CPU per node per " +
+      'second is mostly the machine\'s noise in one window). Heap (Go `HeapAlloc`, Node `heapUsed`, after a forced GC), three ways: the ' +
+      "**whole process** ÷ N (everything the process holds, the runtime's one-time costs included), the cluster **over the process " +
+      'before it** ÷ N, and a **second cluster** of N formed beside the first ÷ N (the incremental cost of a node). Periodic push/pull ' +
+      '(every 30 s on LAN) may or may not fall in a 20 s window, in either implementation.',
     `- **false positives** (${fp === undefined ? 'not run' : `${fp.preset.toUpperCase()} N=${fp.n}, ${result.plan.fp.windowSeconds} s windows`}): ` +
       'a healthy window, then a window with node-001 slowed. Go: its inbound packets and streams are handed to memberlist after a random 1–2 s ' +
       '(and the first read of streams it dials). TS: node-001 runs in its own process and its **event loop is blocked** for a random 1–2 s, free ' +
@@ -123,6 +131,24 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
     ...table(rows),
     '',
   ];
+  const pairLines = result.timed.flatMap((c) => {
+    if (c.idlePairs === undefined || c.idlePairs.length === 0) return [];
+    const pairs = c.idlePairs.map((p) => {
+      const ts = p.ts?.cpuMsPerNodePerSecond;
+      const go = p.go?.cpuMsPerNodePerSecond;
+      const ratio = ts !== undefined && go !== undefined && go > 0 ? (ts / go).toFixed(2) : 'n/a';
+      return `${ratio} (TS ${ts ?? 'n/a'}, Go ${go ?? 'n/a'} ms/node/s; ${p.first === 'go' ? 'Go' : 'TS'} first; load Go ${p.load.go ?? '?'}, TS ${p.load.ts ?? '?'})`;
+    });
+    return [`- ${c.preset.toUpperCase()} N=${c.n}: ${pairs.join('; ')}`];
+  });
+  if (pairLines.length > 0) {
+    lines.push(
+      'Idle CPU, each alternated pair (TS/Go, the two values, which ran first, and the 1-minute load average when each run started):',
+      '',
+      ...pairLines,
+      '',
+    );
+  }
   const errors = [...result.timed.flatMap((c) => [...errorsOf('TS', c.ts), ...errorsOf('Go', c.go)])];
   if (fp !== undefined) errors.push(...errorsOf('TS', fp.ts), ...errorsOf('Go', fp.go));
   if (errors.length > 0) lines.push('Errors recorded by the harnesses in this run:', '', ...errors, '');
@@ -134,6 +160,7 @@ export function renderMarkdown(result: RunResult, resultsDir: string): string {
       '',
     );
   }
+  if (result.scale !== undefined && result.scale.length > 0) lines.push(...renderScaleSection(result.scale), '');
   if (existsSync(FINDINGS)) {
     lines.push(
       '## Findings',

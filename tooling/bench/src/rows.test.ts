@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterReport } from './report-types.js';
-import { fpRows, idleRows, ratioOf, timedRows, timingCell } from './rows.js';
+import type { ClusterReport, IdleReport } from './report-types.js';
+import { type IdlePair, fpRows, idleRows, ratioOf, timedRows, timingCell } from './rows.js';
 
 function report(over: Partial<ClusterReport>): ClusterReport {
   return { implementation: 'x', n: 8, preset: 'lan', reps: 3, wallSeconds: 1, ...over };
 }
 
-const idle = (cpu: number, bytes: number, heap: number): ClusterReport['idle'] => ({
+const idle = (cpu: number, bytes: number, heap: number): IdleReport => ({
   windowSeconds: 20,
   cpuMsPerNodePerSecond: cpu,
   udpPacketsPerNodePerSecond: 2,
@@ -54,12 +54,36 @@ describe('idleRows', () => {
   it('given CPU, bytes and heap, when judged, then each is held to its own bound', () => {
     const rows = idleRows(report({ idle: idle(1.4, 100, 300) }), report({ idle: idle(1, 90, 100) }));
     expect(rows.map((r) => [r.metric, r.met])).toEqual([
-      ['idle CPU', true],
+      ['idle CPU (one window each)', true],
       ['idle bytes sent (UDP+TCP)', false],
       ['idle UDP bytes sent', null],
       ['idle UDP packets sent', null],
-      ['heap per node (after GC)', false],
+      ['heap per node: whole process after GC ÷ N', false],
+      ['heap per node: the cluster over the process before it (after GC)', null],
+      ['heap per node: a second cluster beside the first (after GC)', null],
     ]);
+  });
+
+  it('given three alternated pairs, then idle CPU is the median of the per-pair ratios, with their range', () => {
+    const pair = (t: number, g: number, first: 'go' | 'ts'): IdlePair => ({
+      ts: idle(t, 1, 1),
+      go: idle(g, 1, 1),
+      load: { go: 1, ts: 1 },
+      first,
+    });
+    const pairs = [pair(1.3, 1, 'go'), pair(0.96, 1, 'ts'), pair(2.22, 2, 'go')];
+    const [cpu] = idleRows(report({ idle: idle(9, 1, 1) }), report({ idle: idle(1, 1, 1) }), pairs);
+    expect(cpu?.metric).toBe('idle CPU (median of 3 alternated Go/TS pairs, pair ratios 0.96–1.30)');
+    expect(cpu?.ratio).toBeCloseTo(1.11);
+    expect(cpu?.ts).toEqual({ median: 1.3, min: 0.96, max: 2.22, runs: 3 });
+    expect(cpu?.met).toBe(true);
+  });
+
+  it('given a heap baseline, then the whole-process row adds the baseline shared out over N', () => {
+    const ts = report({ idle: { ...idle(1, 1, 100), heapBaselineBytes: 8 * 1000 } });
+    const go = report({ idle: idle(1, 1, 100) });
+    const whole = idleRows(ts, go).find((r) => r.metric.startsWith('heap per node: whole'));
+    expect(whole?.ts.median).toBe(100 + 8000 / ts.n);
   });
 });
 

@@ -17,15 +17,18 @@ export interface ClusterRunOptions {
   n: number;
   preset: 'lan' | 'local';
   /** `timed` = join + crash + leave (+ idle when `idleSeconds` > 0); `fp` = the false-positive windows only. */
-  kind: 'timed' | 'fp';
+  /** `idle` = only a fresh converged cluster's idle window (with the second-cluster heap). */
+  kind: 'timed' | 'fp' | 'storm' | 'idle';
   reps: number;
   idleSeconds: number;
   /** Each false-positive window (healthy, then slowed). */
   fpSeconds: number;
   /** TS only: an extra slowed window with the Go harness's fault model (inbound delay); 0 = none. */
   fpDelaySeconds?: number;
-  /** Bound on every wait inside the harness (join convergence, detection, leave). */
+  /** Bound on every wait inside the harness (join convergence, detection, leave; storm: the formation). */
   timeoutSeconds: number;
+  /** Storm: the window watched after formation. */
+  stormHoldSeconds?: number;
   /** Hard bound on the whole process. */
   hardTimeoutMs: number;
   /** Progress lines go here (prefixed). */
@@ -48,10 +51,14 @@ export const IDLE_WARMUP_SECONDS = 4;
 /** Runs the Go harness. */
 export async function runGo(o: ClusterRunOptions): Promise<ClusterReport> {
   const binary = await buildGoProgram(GO_BENCH_DIR, 'memberlist-bench');
+  if (o.kind === 'storm') {
+    const storm = [`-n=${o.n}`, `-preset=${o.preset}`, '-scenario=storm', `-storm-hold-seconds=${o.stormHoldSeconds ?? 60}`];
+    return runHarness('go', binary, [...storm, `-timeout=${o.timeoutSeconds}s`], o);
+  }
   const args = [
     `-n=${o.n}`,
     `-preset=${o.preset}`,
-    `-scenario=${o.kind === 'fp' ? 'fp' : 'all'}`,
+    `-scenario=${o.kind === 'fp' ? 'fp' : o.kind === 'idle' ? 'idle' : 'all'}`,
     `-idle-seconds=${o.kind === 'fp' ? 0 : o.idleSeconds}`,
     `-idle-warmup=${IDLE_WARMUP_SECONDS}`,
     `-fp-seconds=${o.kind === 'fp' ? o.fpSeconds : 0}`,
@@ -72,7 +79,12 @@ export function runTs(o: ClusterRunOptions): Promise<ClusterReport> {
   if (!existsSync(TS_HARNESS)) {
     return Promise.reject(new Error(`${TS_HARNESS} is missing: run pnpm --filter @gossip/bench build (pnpm bench does)`));
   }
-  const scenario = o.kind === 'fp' ? 'fp' : o.idleSeconds > 0 ? 'join,crash,leave,idle' : 'join,crash,leave';
+  const scenario =
+    o.kind === 'storm' || o.kind === 'fp' || o.kind === 'idle'
+      ? o.kind
+      : o.idleSeconds > 0
+        ? 'join,crash,leave,idle'
+        : 'join,crash,leave';
   const args = [
     '--expose-gc',
     TS_HARNESS,
@@ -85,6 +97,7 @@ export function runTs(o: ClusterRunOptions): Promise<ClusterReport> {
     `--fp-delay-seconds=${o.fpDelaySeconds ?? 0}`,
     `--reps=${o.reps}`,
     `--timeout=${o.timeoutSeconds}`,
+    `--storm-hold-seconds=${o.stormHoldSeconds ?? 60}`,
   ];
   return runHarness('ts', process.execPath, args, o);
 }

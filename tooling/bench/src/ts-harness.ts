@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { ClusterReport, FpReport } from './report-types.js';
 import { addRun, emptyTiming, round1 } from './stats.js';
 import { TsCluster, sleep } from './ts-cluster.js';
+import { measureStorm } from './ts-storm.js';
 import type { BenchPreset } from './ts-node.js';
 import {
   countWindow,
@@ -17,6 +18,7 @@ import {
   measureIdle,
   measureJoin,
   measureLeave,
+  measureSecondCluster,
   measureSlowedWindow,
   waitHealed,
 } from './ts-scenarios.js';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'fp-delay-seconds': { type: 'string', default: '0' },
     reps: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '120' },
+    'storm-hold-seconds': { type: 'string', default: '60' },
   },
 });
 
@@ -49,7 +52,7 @@ function progress(message: string): void {
   process.stderr.write(`[ts-bench ${new Date().toISOString().slice(11, 23)}] ${message}\n`);
 }
 
-/** `all`, one scenario, or a comma-separated list (the Go harness takes `all` or one name). */
+/** `all`, one scenario, or a comma-separated list (the Go harness takes `all` or one name); `storm` is not in `all`. */
 const want = (s: string): boolean => scenario === 'all' || scenario.split(',').includes(s);
 
 async function main(): Promise<ClusterReport> {
@@ -125,7 +128,8 @@ async function main(): Promise<ClusterReport> {
       await sleep(2000 + idleWarmup * 1000);
       if (want('idle')) {
         progress(`idle window ${idleSeconds}s`);
-        out.idle = await measureIdle(c, idleSeconds * 1000, baseline);
+        const idle = await measureIdle(c, idleSeconds * 1000, baseline);
+        out.idle = { ...idle, heapSecondClusterBytesPerNode: await measureSecondCluster(n, preset, timeoutMs) };
       }
       if (want('fp')) {
         progress(`false-positive windows: healthy ${fpSeconds}s, slowed ${fpSeconds}s`);
@@ -151,6 +155,13 @@ async function main(): Promise<ClusterReport> {
       fail(err);
     } finally {
       await c?.shutdown();
+    }
+  }
+  if (scenario === 'storm') {
+    try {
+      out.storm = await measureStorm(n, preset, timeoutMs, Number(values['storm-hold-seconds']) * 1000, progress);
+    } catch (err) {
+      fail(err);
     }
   }
   if (errors.length > 0) out.errors = errors;

@@ -6,7 +6,7 @@
  */
 import { Memberlist } from '@gossip/core';
 import { UdpTcpTransport, systemClock, systemRandom } from '@gossip/transport';
-import { prefixLogger, resolveNodeOptions, silentLogger } from 'gossip';
+import { type NodeOptions, prefixLogger, resolveNodeOptions, silentLogger } from 'gossip';
 import { CountingTransport, type SlowDelay, type TrafficCounters } from './counting-transport.js';
 import { Observer } from './observer.js';
 
@@ -47,9 +47,15 @@ export class LocalBenchNode implements BenchNode {
     readonly transport: CountingTransport,
   ) {}
 
-  /** Creates and starts a node named `name` on `127.0.0.1` with a free port. */
-  static async create(name: string, preset: BenchPreset, observer = new Observer()): Promise<LocalBenchNode> {
+  /** Creates and starts a node named `name` on `127.0.0.1` with a free port (`extra`: more createNode options). */
+  static async create(
+    name: string,
+    preset: BenchPreset,
+    observer = new Observer(),
+    extra: Pick<NodeOptions, 'metrics'> = {},
+  ): Promise<LocalBenchNode> {
     const { core, socket } = resolveNodeOptions({
+      ...extra,
       name,
       bind: '127.0.0.1:0',
       preset,

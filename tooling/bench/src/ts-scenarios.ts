@@ -5,8 +5,8 @@
 import type { FpWindow, IdleReport } from './report-types.js';
 import { RemoteBenchNode } from './remote-node.js';
 import { round1 } from './stats.js';
-import { type TsCluster, sleep, waitUntil } from './ts-cluster.js';
-import type { BenchNode } from './ts-node.js';
+import { TsCluster, sleep, waitUntil } from './ts-cluster.js';
+import type { BenchNode, BenchPreset } from './ts-node.js';
 
 /** Outcome of one timed measurement. */
 export interface Measured {
@@ -71,6 +71,22 @@ export async function measureLeave(c: TsCluster, timeoutMs: number): Promise<Mea
   let last = 0;
   for (const o of observers) last = Math.max(last, o.observer.leaveOf(leaver.name)?.at ?? 0);
   return { ms: last - start, ok };
+}
+
+/**
+ * The incremental heap per node: a second cluster of `n` formed beside the running one; heap after GC with both
+ * minus the heap with the first alone, ÷ n. 0 when the second cluster did not converge within `timeoutMs`.
+ */
+export async function measureSecondCluster(n: number, preset: BenchPreset, timeoutMs: number): Promise<number> {
+  const before = heapAfterGc().heap;
+  const c = await TsCluster.create(n, preset);
+  try {
+    const j = await measureJoin(c, timeoutMs);
+    if (!j.ok) return 0;
+    return round1((heapAfterGc().heap - before) / n);
+  } finally {
+    await c.shutdown();
+  }
 }
 
 /** V8 heap in use after a full collection (run node with --expose-gc). */

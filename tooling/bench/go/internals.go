@@ -1,1 +1,0 @@
-../../interop/go-peer/internals.go
