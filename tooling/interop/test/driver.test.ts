@@ -1,3 +1,4 @@
+// @module-tag go
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '@gossip/gotools';
 import {

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Negotiation and identity between TS nodes and Go memberlist v0.2.2 nodes: delegate protocol versions
  * (memberlist's verifyProtocol), name conflicts, the metadata size limit, one-off pings, and a TS node speaking

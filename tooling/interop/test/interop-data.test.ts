@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Application data between TS nodes and Go memberlist v0.2.2 nodes, in both directions: metadata updates,
  * best-effort (UDP) and reliable (TCP) user messages, user broadcasts piggybacked on gossip, and push/pull user

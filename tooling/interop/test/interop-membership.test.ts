@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Membership between TS nodes (the `gossip` package over real UDP/TCP) and real Go memberlist v0.2.2 nodes:
  * joining in both directions, convergence of a 3 + 3 cluster, crash detection and graceful leave both ways.

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Network conditions between TS nodes and Go memberlist v0.2.2 nodes: IPv6 loopback, and a node whose inbound
  * UDP is blackholed while TCP still works, which memberlist keeps alive through the TCP fallback ping (probe

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Protocol options between TS nodes and Go memberlist v0.2.2 nodes: LZW compression switched on and off on
  * either side, and a Go node speaking protocol version 1 (ports replaced by its own bind port, encryption

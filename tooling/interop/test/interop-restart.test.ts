@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Restarts with the same name and address (mass restarts, memberlist#311/#312): a node that comes back must win
  * over its stale incarnation quickly, whether the cluster still thinks it alive or already declared it dead, with

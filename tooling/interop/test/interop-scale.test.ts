@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * A larger mixed cluster (4 Go memberlist v0.2.2 + 8 TS nodes, 12 in all): convergence, simultaneous failures
  * on both sides with no false positive among the survivors, and a burst of user broadcasts larger than a

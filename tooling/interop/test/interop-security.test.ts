@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Encryption between TS nodes and Go memberlist v0.2.2 nodes: AES-128 and AES-256 clusters, a rolling key
  * rotation across a live mixed cluster, and memberlist's three-step migration of a live cluster from plaintext

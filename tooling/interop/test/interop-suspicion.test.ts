@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Suspicion and refutation across implementations (SWIM's suspicion mechanism, memberlist's `refute`): a Go
  * memberlist v0.2.2 node that falls behind is suspected by the TS nodes and refutes with a higher incarnation,
