@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WaitTimeoutError, delay, eventually, waitUntil } from './wait.js';
+import { WaitTimeoutError, delay, eventually, waitFor, waitUntil } from './wait.js';
 
 describe('eventually', () => {
   it('given a condition that becomes true on the third check, then it resolves with the value it returned', async () => {
@@ -34,6 +34,17 @@ describe('eventually', () => {
     const controller = new AbortController();
     controller.abort(new Error('test over'));
     await expect(eventually('never', 60_000, () => false, { signal: controller.signal })).rejects.toThrow('test over');
+  });
+});
+
+describe('waitFor', () => {
+  it('given a condition that turns true, then it resolves; given one that never does, then it fails naming it', async () => {
+    let flag = false;
+    setTimeout(() => (flag = true), 1);
+    await waitFor(() => flag, 5_000);
+    await expect(waitFor(() => false, 20, 'a flag that stays down')).rejects.toThrow(
+      'timed out after 20 ms waiting for: a flag that stays down',
+    );
   });
 });
 

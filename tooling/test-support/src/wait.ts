@@ -66,6 +66,19 @@ export async function eventually<T>(
 }
 
 /**
+ * Waits until `condition` holds; {@link eventually} for a plain boolean condition.
+ *
+ * @throws {WaitTimeoutError} when `timeoutMs` (10 s by default) passes first
+ */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  description = 'condition',
+): Promise<void> {
+  await eventually(description, timeoutMs, condition, { intervalMs: 5 });
+}
+
+/**
  * Like {@link eventually} for a boolean condition, but answers instead of throwing: true as soon as `condition`
  * holds, false when `timeoutMs` passes first. For harnesses (benchmarks) that record a miss rather than fail.
  */

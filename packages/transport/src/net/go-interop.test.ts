@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGoProgram } from '@gossip/gotools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readExactly, startNode, waitFor, type Node } from './net-test-helpers.js';
+import { waitFor } from '@gossip/test-support';
+import { readExactly, startNode, type Node } from './net-test-helpers.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../tooling/transport-bench');
 

@@ -2,7 +2,8 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../runtime.js';
-import { hasIpv6Loopback, readExactly, socketHandles, startNode, waitFor, type Node } from './net-test-helpers.js';
+import { waitFor } from '@gossip/test-support';
+import { hasIpv6Loopback, readExactly, socketHandles, startNode, type Node } from './net-test-helpers.js';
 import { UdpTcpTransport } from './udp-tcp-transport.js';
 import { detectPrivateIp } from './advertise.js';
 
