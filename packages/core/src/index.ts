@@ -52,11 +52,13 @@ export {
   MemoryMetrics,
   MetricNames,
   noopMetrics,
+  prometheusName,
   type MemoryMetricsOptions,
   type MetricLabels,
   type MetricsSink,
   type SampleSummary,
 } from './metrics.js';
+export { metricHelp, metricUnit } from './metric-help.js';
 export { pushPullScale } from './gossiper.js';
 export { PROBE_INCONCLUSIVE_METRIC } from './prober.js';
 export { CidrAllowList } from './cidr.js';

@@ -113,7 +113,11 @@ describe('HTTP API of a plain agent', () => {
     expect(text).toMatch(/^gossip_members\{state="alive"\} 2$/m);
     expect(text).toMatch(/^gossip_health_score 0$/m);
     expect(text).toMatch(/^memberlist_/m);
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# TYPE \S+ (counter|gauge|summary)|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?[\d.e+-]+|.* (NaN|[+-]Inf))$/);
+    expect(text).toMatch(/^# HELP memberlist_udp_sent_total Bytes sent in datagrams\.$/m);
+    expect(text).toMatch(/^# TYPE memberlist_udp_sent_total counter$/m);
+    for (const line of text.trim().split('\n')) {
+      expect(line).toMatch(/^(# HELP \S+ .+|# TYPE \S+ (counter|gauge|summary)|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?[\d.e+-]+|.* (NaN|[+-]Inf))$/);
+    }
   });
 
   it('given GET /events, then history is replayed (joins) and live key/value changes stream as SSE', async () => {
