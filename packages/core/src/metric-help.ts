@@ -26,6 +26,7 @@ const HELP = {
   packetDropped: 'Datagrams dropped as malformed, truncated, oversized or wrongly keyed, by error code.',
   streamDropped: 'Streams dropped as malformed, truncated, oversized or wrongly keyed, by error code.',
   handoffDropped: 'Inbound messages dropped because the handoff queue was full.',
+  probeInconclusive: 'Probes whose timers ran late because the event loop stalled: counted against our own health, not the peer.',
 } as const satisfies Record<keyof typeof MetricNames, string>;
 
 // Built on first use: metrics.ts imports this module, so MetricNames is not initialised yet at load time.
