@@ -133,10 +133,7 @@ describe('the EventEmitter surface', () => {
 describe('AbortSignal on leave and shutdown', () => {
   it('given a leave whose goodbye cannot go out, when its signal aborts, then ERR_ABORTED, the node has still left, and no timer is left after shutdown', async () => {
     cluster = new TestCluster('leave-abort');
-    const a = await cluster.add('a', { gossipIntervalMs: 0 });
-    const b = await cluster.add('b');
-    await cluster.run(b.node.join([a.address]));
-    cluster.network.crash(b.address, 'blackhole');
+    const { a } = await cluster.pairWithUnreachablePeer();
     const controller = new AbortController();
     const leaving = outcome(a.node.leave({ timeoutMs: 60_000, signal: controller.signal }));
     await cluster.advance(10);
