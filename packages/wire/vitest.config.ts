@@ -1,8 +1,10 @@
+import { goSuites } from '@gossip/test-support/vitest';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
+    ...goSuites(),
   },
 });

@@ -1,7 +1,8 @@
-// Builds the Go reference programs in GOPATH mode against Debian's golang-github-hashicorp-memberlist-dev.
+// Builds the Go reference programs in GOPATH mode against Debian's golang-github-hashicorp-memberlist-dev (or the
+// GOPATH tree named by GOSSIP_GOCODE), and tells test runners whether that is possible at all.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -10,6 +11,45 @@ export const DEBIAN_GOCODE = '/usr/share/gocode';
 
 /** Name of the optional file listing Go files a program shares with another program's directory. */
 export const SHARED_SOURCES_FILE = 'shared-sources.json';
+
+const MEMBERLIST_SRC = 'src/github.com/hashicorp/memberlist';
+
+/** One line telling a newcomer how to get what is missing, on Debian/Ubuntu and elsewhere. */
+export const GO_INSTALL_HINT =
+  'Debian/Ubuntu: apt-get install golang-go golang-github-hashicorp-memberlist-dev; ' +
+  'elsewhere: install Go (https://go.dev/dl) and memberlist v0.2.2 with its dependencies in a GOPATH tree ' +
+  '(see CONTRIBUTING.md, "Go on other systems") and set GOSSIP_GOCODE to it';
+
+export function goSkipLine({ tests, files, packages = [] }, reason) {
+  const where = packages.length > 0 ? `${[...packages].sort().join(', ')}; ` : '';
+  return (
+    `SKIPPED ${tests} Go-dependent test${tests === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} ` +
+    `(${where}Go cross-checks and live interop with memberlist v0.2.2): ${reason}. ` +
+    `To run them — ${GO_INSTALL_HINT}. GOSSIP_REQUIRE_GO=1 turns this skip into a failure.`
+  );
+}
+
+export function goCodeDir(env = process.env) {
+  return env.GOSSIP_GOCODE || DEBIAN_GOCODE;
+}
+
+export function goAvailability(env = process.env) {
+  const gocode = goCodeDir(env);
+  const onPath = (env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, process.platform === 'win32' ? 'go.exe' : 'go'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!onPath) return { available: false, reason: 'the go command is not on PATH', gocode };
+  if (!existsSync(join(gocode, MEMBERLIST_SRC))) {
+    return { available: false, reason: `memberlist sources are missing from ${join(gocode, MEMBERLIST_SRC)}`, gocode };
+  }
+  return { available: true, reason: undefined, gocode };
+}
 
 export class GoUnavailableError extends Error {
   constructor(message) {
@@ -32,10 +72,9 @@ export function buildGoProgram(sourceDir, name) {
 }
 
 async function build(sourceDir, name) {
-  if (!existsSync(join(DEBIAN_GOCODE, 'src/github.com/hashicorp/memberlist'))) {
-    throw new GoUnavailableError(
-      'Debian memberlist sources are missing: apt-get install golang-go golang-github-hashicorp-memberlist-dev',
-    );
+  const gocode = goCodeDir();
+  if (!existsSync(join(gocode, MEMBERLIST_SRC))) {
+    throw new GoUnavailableError(`memberlist sources are missing from ${join(gocode, MEMBERLIST_SRC)}: ${GO_INSTALL_HINT}`);
   }
   const binDir = join(sourceDir, 'bin');
   const out = join(binDir, name);
@@ -57,12 +96,12 @@ async function build(sourceDir, name) {
   try {
     await run('go', ['build', '-o', out, ...sources.map((f) => basename(f))], {
       cwd: buildDir,
-      env: { ...process.env, GOPATH: `${gopath}:${DEBIAN_GOCODE}`, GO111MODULE: 'off', GOFLAGS: '' },
+      env: { ...process.env, GOPATH: `${gopath}${delimiter}${gocode}`, GO111MODULE: 'off', GOFLAGS: '' },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (err) {
     if (err && err.code === 'ENOENT') {
-      throw new GoUnavailableError('the go command is missing: apt-get install golang-go');
+      throw new GoUnavailableError(`the go command is missing: ${GO_INSTALL_HINT}`);
     }
     throw new Error(`go build in ${sourceDir} failed:\n${err.stderr ?? err.message}`, { cause: err });
   }

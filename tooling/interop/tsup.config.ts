@@ -1,12 +1,5 @@
+import { library } from '@gossip/tsup-config';
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // The driver finds the Go sources relative to its own file, in the CJS build too.
-  shims: true,
-});
+// The driver finds the Go sources relative to its own file, in the CJS build too.
+export default defineConfig({ ...library, shims: true });

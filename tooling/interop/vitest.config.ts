@@ -1,3 +1,4 @@
+import { goSuites } from '@gossip/test-support/vitest';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Real processes and sockets: one file at a time keeps the shared machine calm and timings honest.
     fileParallelism: false,
+    ...goSuites(),
   },
 });

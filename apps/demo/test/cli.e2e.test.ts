@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@gossip/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
@@ -32,14 +33,6 @@ function run(args: string[], killAfterMs: number): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the gossip command, built', () => {
   beforeAll(() => {
     // Test what a user runs: the bundle, rebuilt from the current sources.
@@ -48,7 +41,7 @@ describe('the gossip command, built', () => {
 
   it('given `gossip demo --nodes 3 --duration 25s`, then it narrates every step with timings and exits 0 by itself', async () => {
     const r = run(['demo', '--nodes', '3', '--duration', '25s', '--http-port', '0'], 50_000);
-    await until(() => /Dashboard: +http:\/\/127\.0\.0\.1:\d+\//.test(r.stdout()), 15_000);
+    await waitFor(() => /Dashboard: +http:\/\/127\.0\.0\.1:\d+\//.test(r.stdout()), 15_000);
     const url = /Dashboard: +(http:\/\/\S+)/.exec(r.stdout())![1]!;
     const health = (await (await fetch(`${url}v1/health`)).json()) as { node: string; demo: boolean };
     expect(health).toMatchObject({ node: 'node-1', demo: true });
@@ -79,7 +72,7 @@ describe('the gossip command, built', () => {
 
   it('given Ctrl-C (SIGINT) while the demo runs, then it stops the nodes and exits 0', async () => {
     const r = run(['demo', '--nodes', '2', '--duration', '0', '--http-port', '0'], 30_000);
-    await until(() => r.stdout().includes('✓ join'), 15_000);
+    await waitFor(() => r.stdout().includes('✓ join'), 15_000);
     r.child.kill('SIGINT');
     const { code } = await r.exit;
     expect(code).toBe(0);

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@gossip/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
@@ -32,14 +33,6 @@ function run(args: string[], killAfterMs: number): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the gossip command, built', () => {
   beforeAll(() => {
     // Test what a user runs: the bundle, rebuilt from the current sources.
@@ -48,11 +41,11 @@ describe('the gossip command, built', () => {
 
   it('given two `gossip agent`s joined on loopback, then a key written on one is read on the other, `gossip members` lists both, and SIGINT leaves cleanly', async () => {
     const a = run(['agent', '--name', 'cli-a', '--bind', '127.0.0.1:0', '--http', '127.0.0.1:0', '--preset', 'local', '--log-level', 'warn'], 30_000);
-    await until(() => /HTTP API and dashboard: http:\/\/(\S+)\//.test(a.stdout()), 10_000);
+    await waitFor(() => /HTTP API and dashboard: http:\/\/(\S+)\//.test(a.stdout()), 10_000);
     const gossipA = /gossiping on (\S+)/.exec(a.stdout())![1]!;
     const httpA = /HTTP API and dashboard: http:\/\/(\S+)\//.exec(a.stdout())![1]!;
     const b = run(['agent', '--name', 'cli-b', '--bind', '127.0.0.1:0', '--http', '127.0.0.1:0', '--join', gossipA, '--preset', 'local'], 30_000);
-    await until(() => /HTTP API and dashboard: http:\/\/(\S+)\//.test(b.stdout()), 10_000);
+    await waitFor(() => /HTTP API and dashboard: http:\/\/(\S+)\//.test(b.stdout()), 10_000);
     const httpB = /HTTP API and dashboard: http:\/\/(\S+)\//.exec(b.stdout())![1]!;
     try {
       expect((await fetch(`http://${httpA}/v1/kv/shared`, { method: 'PUT', body: 'across processes' })).status).toBe(200);

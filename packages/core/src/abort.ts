@@ -3,6 +3,7 @@
  * `AbortController().signal` satisfies it), so one signal can be passed all the way down.
  */
 import type { AbortSignalLike } from '@gossip/transport';
+import { MemberlistError, toError } from './errors.js';
 
 export type { AbortSignalLike };
 
@@ -19,4 +20,27 @@ export function onAbort(signal: AbortSignalLike | undefined, onAbort: () => void
   const listener = (): void => onAbort();
   signal.addEventListener('abort', listener, { once: true });
   return () => signal.removeEventListener('abort', listener);
+}
+
+/**
+ * `promise`, or a rejection with `ERR_ABORTED` (cause: the signal's reason; `what` names the operation) as soon as
+ * `signal` aborts, whichever comes first. The operation itself goes on: only the wait is cut short.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignalLike | undefined, what: string): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const removeAbort = onAbort(signal, () =>
+      reject(new MemberlistError('ERR_ABORTED', `${what} aborted`, { cause: signal.reason })),
+    );
+    promise.then(
+      (value) => {
+        removeAbort();
+        resolve(value);
+      },
+      (err: unknown) => {
+        removeAbort();
+        reject(toError(err));
+      },
+    );
+  });
 }

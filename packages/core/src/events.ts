@@ -4,6 +4,7 @@
  * dashboards.
  */
 import { type AbortSignalLike, onAbort } from './abort.js';
+import { MemberlistError } from './errors.js';
 import type { Member } from './member.js';
 
 /** Kinds of membership events. */
@@ -43,10 +44,27 @@ interface Subscriber {
   end(): void;
 }
 
+/** One registered listener: what the caller passed, and what runs (a one-shot wrapper for `once`). */
+interface Registration {
+  readonly listener: MemberEventListener;
+  readonly run: MemberEventListener;
+}
+
+/** Where {@link EventHub.on} puts a listener: after the others (the default) or before them. */
+export interface ListenOptions {
+  /** Run once, then remove itself (EventEmitter's `once`). */
+  readonly once?: boolean;
+  /** Run before the listeners already there (EventEmitter's `prepend*`). */
+  readonly prepend?: boolean;
+}
+
 /** Fan-out of membership events to listeners and iterators. Listener exceptions are caught and reported. */
 export class EventHub {
-  private readonly listeners = new Map<MemberEventType, Set<MemberEventListener>>();
+  // Keyed by string, not MemberEventType: EventEmitter helpers (`events.once`) also listen for 'error', which
+  // a node never emits.
+  private readonly listeners = new Map<string, Registration[]>();
   private readonly subscribers = new Set<Subscriber>();
+  private readonly onClose = new Set<() => void>();
   private closed = false;
 
   constructor(
@@ -55,41 +73,124 @@ export class EventHub {
     private readonly onDrop: () => void,
   ) {}
 
-  /** Adds `listener` for events of `type`. */
-  on(type: MemberEventType, listener: MemberEventListener): void {
-    let set = this.listeners.get(type);
-    if (set === undefined) {
-      set = new Set();
-      this.listeners.set(type, set);
+  /**
+   * Adds `listener` for events of `type`. Like EventEmitter, the same function may be added more than once and
+   * then runs once per registration.
+   */
+  on(type: string, listener: MemberEventListener, options: ListenOptions = {}): void {
+    let list = this.listeners.get(type);
+    if (list === undefined) {
+      list = [];
+      this.listeners.set(type, list);
     }
-    set.add(listener);
-  }
-
-  /** Removes a listener added with {@link EventHub.on}. */
-  off(type: MemberEventType, listener: MemberEventListener): void {
-    this.listeners.get(type)?.delete(listener);
-  }
-
-  /** Delivers `event` to listeners (synchronously) and iterators (buffered). */
-  emit(event: MemberEvent): void {
-    if (this.closed) return;
-    const set = this.listeners.get(event.type);
-    if (set !== undefined) {
-      for (const listener of [...set]) {
-        try {
+    const run: MemberEventListener = options.once
+      ? (event) => {
+          this.remove(type, registration);
           listener(event);
+        }
+      : listener;
+    const registration: Registration = { listener, run };
+    if (options.prepend) list.unshift(registration);
+    else list.push(registration);
+  }
+
+  /** Removes the most recent registration of `listener` for `type` (a `once` one too, by the function given). */
+  off(type: string, listener: MemberEventListener): void {
+    const list = this.listeners.get(type);
+    if (list === undefined) return;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.listener === listener) {
+        this.remove(type, list[i]!);
+        return;
+      }
+    }
+  }
+
+  /** Removes every listener of `type`, or of every type. */
+  removeAll(type?: string): void {
+    if (type === undefined) this.listeners.clear();
+    else this.listeners.delete(type);
+  }
+
+  /** The functions registered for `type`, in call order: as given (`raw: false`) or as run (`once` wrappers). */
+  registered(type: string, raw = false): MemberEventListener[] {
+    return (this.listeners.get(type) ?? []).map((r) => (raw ? r.run : r.listener));
+  }
+
+  /** The event types that have listeners. */
+  types(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  /**
+   * Resolves with the next event of `type`. Rejects with `ERR_ABORTED` (cause: the signal's reason) when `signal`
+   * aborts first, and with `ERR_SHUTDOWN` when the node shuts down first.
+   */
+  next(type: MemberEventType, signal?: AbortSignalLike): Promise<MemberEvent> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new MemberlistError('ERR_ABORTED', `wait for a ${type} event aborted`, { cause: signal.reason }));
+        return;
+      }
+      if (this.closed) {
+        reject(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
+        return;
+      }
+      const settle = (): void => {
+        this.off(type, listener);
+        this.onClose.delete(closed);
+        removeAbort();
+      };
+      const listener: MemberEventListener = (event) => {
+        settle();
+        resolve(event);
+      };
+      const closed = (): void => {
+        settle();
+        reject(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
+      };
+      this.on(type, listener);
+      this.onClose.add(closed);
+      const removeAbort = onAbort(signal, () => {
+        settle();
+        reject(new MemberlistError('ERR_ABORTED', `wait for a ${type} event aborted`, { cause: signal?.reason }));
+      });
+    });
+  }
+
+  /**
+   * Delivers `event` to the listeners of `type` (synchronously, in registration order) and, for the node's own
+   * events, to iterators (buffered). Returns whether any listener was registered.
+   */
+  emit(event: MemberEvent, toIterators = true): boolean {
+    if (this.closed) return false;
+    const list = this.listeners.get(event.type);
+    if (list !== undefined) {
+      for (const registration of [...list]) {
+        try {
+          registration.run(event);
         } catch (err) {
           this.onListenerError(err);
         }
       }
     }
-    for (const sub of this.subscribers) sub.push(event);
+    if (toIterators) for (const sub of this.subscribers) sub.push(event);
+    return list !== undefined && list.length > 0;
   }
 
-  /** Ends every iterator and ignores further events (on shutdown). */
+  /** Ends every iterator and pending {@link EventHub.next}, and ignores further events (on shutdown). */
   close(): void {
     this.closed = true;
     for (const sub of [...this.subscribers]) sub.end();
+    for (const closed of [...this.onClose]) closed();
+  }
+
+  private remove(type: string, registration: Registration): void {
+    const list = this.listeners.get(type);
+    const i = list?.indexOf(registration) ?? -1;
+    if (list === undefined || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.listeners.delete(type);
   }
 
   /** A bounded async iterator over all future events. */

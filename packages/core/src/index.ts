@@ -3,7 +3,15 @@
  * Time, randomness and I/O are injected (`Clock`, `Random`, `Transport`), so the same engine runs on real
  * sockets and in a deterministic simulation.
  */
-export { Memberlist, type GossipVerifySettings, type JoinOptions, type MemberRef } from './memberlist.js';
+export {
+  Memberlist,
+  type GossipVerifySettings,
+  type JoinOptions,
+  type LeaveOptions,
+  type MemberRef,
+  type ShutdownOptions,
+} from './memberlist.js';
+export { MemberEvents, type OnceOptions } from './member-events.js';
 export {
   lanConfig,
   localConfig,
@@ -52,11 +60,13 @@ export {
   MemoryMetrics,
   MetricNames,
   noopMetrics,
+  prometheusName,
   type MemoryMetricsOptions,
   type MetricLabels,
   type MetricsSink,
   type SampleSummary,
 } from './metrics.js';
+export { metricHelp, metricUnit } from './metric-help.js';
 export { pushPullScale } from './gossiper.js';
 export { PROBE_INCONCLUSIVE_METRIC } from './prober.js';
 export { CidrAllowList } from './cidr.js';

@@ -31,10 +31,7 @@ describe('shutdown in the middle of work', () => {
 
   it('given a leave waiting for its broadcast with a timeout, when the node shuts down, then leave rejects with ERR_SHUTDOWN and no timer is left', async () => {
     cluster = new TestCluster('lifecycle-leave');
-    const a = await cluster.add('a', { gossipIntervalMs: 0 });
-    const b = await cluster.add('b');
-    await cluster.run(b.node.join([a.address]));
-    cluster.network.crash(b.address, 'blackhole');
+    const { a } = await cluster.pairWithUnreachablePeer();
     const leaving = a.node.leave(60_000).then(
       () => 'resolved',
       (e: unknown) => (isMemberlistError(e) ? e.code : 'other'),
@@ -48,10 +45,7 @@ describe('shutdown in the middle of work', () => {
 
   it('given a leave waiting without limit, when the node shuts down, then leave settles instead of hanging', async () => {
     cluster = new TestCluster('lifecycle-leave-forever');
-    const a = await cluster.add('a', { gossipIntervalMs: 0 });
-    const b = await cluster.add('b');
-    await cluster.run(b.node.join([a.address]));
-    cluster.network.crash(b.address, 'blackhole');
+    const { a } = await cluster.pairWithUnreachablePeer();
     const leaving = a.node.leave(0).then(
       () => 'resolved',
       (e: unknown) => (isMemberlistError(e) ? e.code : 'other'),
@@ -78,10 +72,7 @@ describe('shutdown in the middle of work', () => {
 
   it('given an update waiting for its broadcast, when the node shuts down, then updateNode rejects with ERR_SHUTDOWN', async () => {
     cluster = new TestCluster('lifecycle-update');
-    const a = await cluster.add('a', { gossipIntervalMs: 0 });
-    const b = await cluster.add('b');
-    await cluster.run(b.node.join([a.address]));
-    cluster.network.crash(b.address, 'blackhole');
+    const { a } = await cluster.pairWithUnreachablePeer();
     const updating = a.node.updateNode(0).then(
       () => 'resolved',
       (e: unknown) => (isMemberlistError(e) ? e.code : 'other'),
@@ -162,10 +153,7 @@ describe('our own entry after leaving', () => {
 describe('leave retried', () => {
   it('given a leave that timed out, when leave is called again after the network recovered, then it waits for the same broadcast again and resolves', async () => {
     cluster = new TestCluster('lifecycle-leave-retry');
-    const a = await cluster.add('a', { gossipIntervalMs: 0 });
-    const b = await cluster.add('b');
-    await cluster.run(b.node.join([a.address]));
-    cluster.network.crash(b.address, 'blackhole');
+    const { a, b } = await cluster.pairWithUnreachablePeer();
     await expect(cluster.run(a.node.leave(50))).rejects.toSatisfy((e) => isMemberlistError(e, 'ERR_TIMEOUT'));
     cluster.network.restore(b.address);
     await cluster.run(a.node.leave(20_000), 25_000);

@@ -5,7 +5,7 @@
  */
 import type { InboundPacket, Stream } from '@gossip/transport';
 import { encodeUserPacket, ipToBytes } from '@gossip/wire';
-import type { AbortSignalLike } from './abort.js';
+import { type AbortSignalLike, untilAborted } from './abort.js';
 import { AckHandlers } from './ack-handlers.js';
 import { Admission } from './admission.js';
 import { Awareness } from './awareness.js';
@@ -14,15 +14,10 @@ import { CidrAllowList } from './cidr.js';
 import { type MemberlistConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { EngineContext } from './context.js';
 import { MemberlistError, toError } from './errors.js';
-import {
-  EventHub,
-  type EventIteratorOptions,
-  type MemberEventIterator,
-  type MemberEventListener,
-  type MemberEventType,
-} from './events.js';
+import { EventHub } from './events.js';
 import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
+import { MemberEvents } from './member-events.js';
 import { prefixLogger, silentLogger } from '@gossip/transport';
 import { internMember } from './intern.js';
 import { type Member, type MemberInfo, NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
@@ -41,6 +36,27 @@ import { StreamLayer } from './stream-layer.js';
 /** Options of {@link Memberlist.join}. */
 export interface JoinOptions {
   /** Cancels the join: in-flight exchanges are torn down and the promise rejects with `ERR_ABORTED`. */
+  signal?: AbortSignalLike;
+}
+
+/** Options of {@link Memberlist.leave}. */
+export interface LeaveOptions {
+  /** How long to wait for the goodbye to be sent (`ERR_TIMEOUT` after it); 0, the default, waits without limit. */
+  timeoutMs?: number;
+  /**
+   * Stops waiting: the promise rejects with `ERR_ABORTED` (cause: the signal's reason). The node has still left —
+   * its goodbye stays queued and keeps going out until {@link Memberlist.shutdown}. Already aborted: nothing is
+   * done.
+   */
+  signal?: AbortSignalLike;
+}
+
+/** Options of {@link Memberlist.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * Bounds the wait for the transport to close: the promise rejects with `ERR_ABORTED` when the signal aborts
+   * first. Everything else stops at once regardless, and the transport finishes closing in the background.
+   */
   signal?: AbortSignalLike;
 }
 
@@ -63,9 +79,10 @@ export type MemberRef = Member | string;
 
 /**
  * One gossip node: SWIM failure detection with Lifeguard, memberlist's dissemination, push/pull anti-entropy and
- * delegates, speaking memberlist's wire protocol.
+ * delegates, speaking memberlist's wire protocol. Its membership events have an EventEmitter-compatible surface
+ * ({@link MemberEvents}): `node.on('join', fn)`, `await node.once('join', { signal })`, `events.once(node, 'leave')`.
  */
-export class Memberlist {
+export class Memberlist extends MemberEvents {
   private readonly ctx: EngineContext;
   private readonly config: ResolvedConfig;
   private readonly acks: AckHandlers;
@@ -75,7 +92,6 @@ export class Memberlist {
   private readonly streams: StreamLayer;
   private readonly prober: Prober;
   private readonly gossiper: Gossiper;
-  private readonly hub: EventHub;
   private readonly rejoiner: Rejoiner;
   private readonly reconnector: Reconnector;
   private shutdownPromise: Promise<void> | undefined;
@@ -85,17 +101,19 @@ export class Memberlist {
   private readonly waits: PendingWaits;
 
   private constructor(config: ResolvedConfig) {
-    this.config = config;
     const logger = prefixLogger(config.logger ?? silentLogger, { node: config.name });
+    super(
+      new EventHub(
+        config.eventBufferSize,
+        (err) => logger.error({ err }, 'event listener threw'),
+        () => logger.debug({}, 'event iterator buffer full, dropped oldest event'),
+      ),
+    );
+    this.config = config;
     const metrics = config.metrics ?? noopMetrics;
     const table = new NodeTable(config.random);
     const broadcasts = new TransmitLimitedQueue({ numNodes: () => table.size, retransmitMult: config.retransmitMult });
     const awareness = new Awareness(config.awarenessMaxMultiplier, metrics);
-    this.hub = new EventHub(
-      config.eventBufferSize,
-      (err) => logger.error({ err }, 'event listener threw'),
-      () => logger.debug({}, 'event iterator buffer full, dropped oldest event'),
-    );
     const cidrs = config.cidrsAllowed === undefined ? undefined : new CidrAllowList(config.cidrsAllowed);
     this.ctx = new EngineContext(
       config,
@@ -197,15 +215,21 @@ export class Memberlist {
 
   /**
    * Leaves gracefully: broadcasts that we left and waits until that message has been sent its retransmit count
-   * (or `timeoutMs` passed: rejects with `ERR_TIMEOUT`; 0 waits without limit). Peers mark us `left`. Keep the
-   * node running until this resolves, then {@link Memberlist.shutdown}.
+   * (or `timeoutMs` passed: rejects with `ERR_TIMEOUT`; 0 waits without limit; or `signal` aborted: rejects with
+   * `ERR_ABORTED`). Peers mark us `left`. Keep the node running until this resolves, then
+   * {@link Memberlist.shutdown}. Takes `leave(timeoutMs)`, `leave(timeoutMs, { signal })` or
+   * `leave({ timeoutMs, signal })`.
    */
-  leave(timeoutMs: number): Promise<void> {
+  leave(timeoutMs: number, options?: Omit<LeaveOptions, 'timeoutMs'>): Promise<void>;
+  leave(options?: LeaveOptions): Promise<void>;
+  leave(timeoutOrOptions: number | LeaveOptions = {}, more: LeaveOptions = {}): Promise<void> {
+    const { timeoutMs = 0, signal } = typeof timeoutOrOptions === 'number' ? { ...more, timeoutMs: timeoutOrOptions } : timeoutOrOptions;
     if (this.ctx.shuttingDown) return Promise.reject(new MemberlistError('ERR_SHUTDOWN', 'node is shut down'));
+    if (signal?.aborted) return Promise.reject(new MemberlistError('ERR_ABORTED', 'leave aborted', { cause: signal.reason }));
     // The goodbye is broadcast once; every call (a retry after ERR_TIMEOUT too) waits for that same broadcast.
     this.leaveSent ??= this.announceLeave();
     if (this.leaveSent === 'nobody') return Promise.resolve();
-    return this.waits.wait(this.leaveSent, timeoutMs, 'timeout waiting for leave broadcast');
+    return this.waits.wait(this.leaveSent, timeoutMs, 'timeout waiting for leave broadcast', signal);
   }
 
   /** Marks ourselves left and queues the goodbye; resolves once it was sent (memberlist's `Leave`). */
@@ -248,8 +272,11 @@ export class Memberlist {
     if (ctx.anyAlive()) await this.waits.wait(sent, timeoutMs, 'timeout waiting for update broadcast');
   }
 
-  /** Stops every timer and the transport; pending operations end. Idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Stops every timer and the transport; pending operations end. Idempotent. With `signal`, the wait for the
+   * transport to close is bounded (see {@link ShutdownOptions}).
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
     this.shutdownPromise ??= (async () => {
       const ctx = this.ctx;
       ctx.shuttingDown = true;
@@ -271,7 +298,7 @@ export class Memberlist {
         ctx.logger.error({ err }, 'failed to shut down transport');
       }
     })();
-    return this.shutdownPromise;
+    return untilAborted(this.shutdownPromise, options.signal, 'shutdown');
   }
 
   /** Alive and suspect members, including ourselves (memberlist's `Members`). */
@@ -391,23 +418,6 @@ export class Memberlist {
     this.assertRunning();
     if (rtt === undefined) throw new MemberlistError('ERR_TIMEOUT', `no response from node ${name}`);
     return rtt;
-  }
-
-  /** Adds a listener for membership events of `type`. */
-  on(type: MemberEventType, listener: MemberEventListener): this {
-    this.hub.on(type, listener);
-    return this;
-  }
-
-  /** Removes a listener added with {@link Memberlist.on}. */
-  off(type: MemberEventType, listener: MemberEventListener): this {
-    this.hub.off(type, listener);
-    return this;
-  }
-
-  /** Membership events as a bounded async iterator: `for await (const ev of node.events({ signal }))`. */
-  events(options: EventIteratorOptions = {}): MemberEventIterator {
-    return this.hub.iterate(options);
   }
 
   private addressOf(record: NodeRecord): string {

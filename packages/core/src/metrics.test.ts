@@ -58,7 +58,15 @@ describe('MemoryMetrics', () => {
     expect(m.toPrometheus()).toContain('x{quantile="0.5"} 996');
   });
 
-  it('given every kind of series, then Prometheus text has TYPE lines, underscore names and escaped labels', () => {
+  it('given a counter whose key already ends in total, then it is not suffixed twice; an unknown key gets a generic HELP', () => {
+    const m = new MemoryMetrics();
+    m.incrCounter(['app', 'requests', 'total'], 3);
+    expect(m.toPrometheus()).toBe(
+      '# HELP app_requests_total gossip metric app.requests.total.\n# TYPE app_requests_total counter\napp_requests_total 3\n',
+    );
+  });
+
+  it('given every kind of series, then Prometheus text has HELP and TYPE lines, _total counters, underscore names and escaped labels', () => {
     const m = new MemoryMetrics();
     m.incrCounter(MetricNames.msgAlive, 2);
     m.setGauge(MetricNames.nodeInstances, 4, { node_state: 'alive' });
@@ -66,14 +74,21 @@ describe('MemoryMetrics', () => {
     m.addSample(MetricNames.probeNode, 12);
     m.incrCounter(['gossip', 'packet', 'dropped'], 1, { code: 'a"b\\c\nd' });
     const text = m.toPrometheus();
-    expect(text).toContain('# TYPE memberlist_msg_alive counter\nmemberlist_msg_alive 2\n');
     expect(text).toContain(
-      '# TYPE memberlist_node_instances gauge\nmemberlist_node_instances{node_state="alive"} 4\nmemberlist_node_instances{node_state="dead"} 1\n',
+      '# HELP memberlist_msg_alive_total Alive messages processed.\n# TYPE memberlist_msg_alive_total counter\nmemberlist_msg_alive_total 2\n',
     );
-    expect(text).toContain('# TYPE memberlist_probeNode summary\n');
+    expect(text).toContain(
+      '# HELP memberlist_node_instances Members in the local list, by state (node_state: alive, suspect, dead, left).\n' +
+        '# TYPE memberlist_node_instances gauge\nmemberlist_node_instances{node_state="alive"} 4\nmemberlist_node_instances{node_state="dead"} 1\n',
+    );
+    expect(text).toContain('# HELP memberlist_probeNode Duration of one probe of one member, in milliseconds.\n# TYPE memberlist_probeNode summary\n');
     expect(text).toContain('memberlist_probeNode{quantile="0.99"} 12\n');
     expect(text).toContain('memberlist_probeNode_sum 12\nmemberlist_probeNode_count 1\n');
-    expect(text).toContain('gossip_packet_dropped{code="a\\"b\\\\c\\nd"} 1');
+    expect(text).toContain('gossip_packet_dropped_total{code="a\\"b\\\\c\\nd"} 1');
+    // Every family has exactly one HELP and one TYPE line, HELP first.
+    const families = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+    expect(families).toHaveLength(4);
+    for (const name of families) expect(text).toMatch(new RegExp(`^# HELP ${name} .+\\n# TYPE ${name} `, 'm'));
     m.reset();
     expect(m.toPrometheus()).toBe('');
   });

@@ -5,6 +5,8 @@
  * bridge to prom-client, OpenTelemetry or statsd by implementing {@link MetricsSink}.
  */
 
+import { metricHelp } from './metric-help.js';
+
 /** Label pairs attached to one observation (e.g. `{ node_state: 'alive' }`). */
 export type MetricLabels = Readonly<Record<string, string>>;
 
@@ -206,22 +208,30 @@ export class MemoryMetrics implements MetricsSink {
   }
 
   /**
-   * Renders every series in the Prometheus text exposition format (version 0.0.4). Names are the key joined with
-   * `_` (`memberlist_msg_alive`); samples become summaries with 0.5/0.9/0.99 quantiles over the retained window.
+   * Renders every series in the Prometheus text exposition format (version 0.0.4), each family with its HELP
+   * ({@link metricHelp}) and TYPE lines. Names are the key joined with `_` (`memberlist_msg_alive`); counters end
+   * in `_total` as Prometheus expects (`memberlist_msg_alive_total`); samples become summaries with 0.5/0.9/0.99
+   * quantiles over the retained window.
    */
   toPrometheus(): string {
     const lines: string[] = [];
-    const emit = <S extends Series>(map: Map<string, S>, type: string, render: (name: string, s: S) => void): void => {
+    const emit = <S extends Series>(
+      map: Map<string, S>,
+      type: 'counter' | 'gauge' | 'summary',
+      render: (name: string, s: S) => void,
+    ): void => {
       const byName = new Map<string, S[]>();
       for (const s of map.values()) {
-        const name = promName(s.key);
+        const name = prometheusName(s.key, type);
         const group = byName.get(name);
         if (group) group.push(s);
         else byName.set(name, [s]);
       }
       for (const name of [...byName.keys()].sort()) {
+        const group = byName.get(name) ?? [];
+        lines.push(`# HELP ${name} ${escapeHelp(metricHelp(group[0]!.key))}`);
         lines.push(`# TYPE ${name} ${type}`);
-        for (const s of byName.get(name) ?? []) render(name, s);
+        for (const s of group) render(name, s);
       }
     };
     emit(this.counters, 'counter', (name, s) => lines.push(`${name}${promLabels(s.labels)} ${promNumber(s.value)}`));
@@ -253,9 +263,21 @@ function seriesId(key: readonly string[], labels: MetricLabels | undefined): str
   return `${k}\u0001${names.map((n) => `${n}\u0002${labels[n]}`).join('\u0003')}`;
 }
 
-function promName(key: readonly string[]): string {
-  const name = key.join('_').replace(/[^a-zA-Z0-9_:]/g, '_');
-  return /^[0-9]/.test(name) ? `_${name}` : name;
+/**
+ * The Prometheus name of the metric `key` of the given kind: the key joined with `_`, characters Prometheus does
+ * not allow replaced by `_`, and counters ending in `_total` (`['memberlist', 'msg', 'alive']` as a counter is
+ * `memberlist_msg_alive_total`). Shared by {@link MemoryMetrics} and the prom-client adapter so both expose the
+ * same names.
+ */
+export function prometheusName(key: readonly string[], kind: 'counter' | 'gauge' | 'summary'): string {
+  const joined = key.join('_').replace(/[^a-zA-Z0-9_:]/g, '_');
+  const name = /^[0-9]/.test(joined) ? `_${joined}` : joined;
+  return kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+/** HELP text escaping of the exposition format: backslash and line feed. */
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
 function promLabels(labels: MetricLabels | undefined, extra?: MetricLabels): string {

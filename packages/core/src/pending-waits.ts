@@ -4,6 +4,7 @@
  * the node.
  */
 import type { Clock, TimerHandle } from '@gossip/transport';
+import { type AbortSignalLike, onAbort } from './abort.js';
 import { MemberlistError } from './errors.js';
 
 /** The waits in progress of one node. */
@@ -14,16 +15,18 @@ export class PendingWaits {
 
   /**
    * Resolves when `done` does; rejects with `ERR_TIMEOUT` (`message`) after `timeoutMs` (0 or less: no limit),
-   * or with the error given to {@link PendingWaits.rejectAll}.
+   * with `ERR_ABORTED` when `signal` aborts, or with the error given to {@link PendingWaits.rejectAll}.
    */
-  wait(done: Promise<void>, timeoutMs: number, message: string): Promise<void> {
+  wait(done: Promise<void>, timeoutMs: number, message: string, signal?: AbortSignalLike): Promise<void> {
     const clock = this.clock;
     return new Promise<void>((resolve, reject) => {
       let timer: TimerHandle;
       let armed = false;
+      let removeAbort = (): void => undefined;
       const settle = (err?: MemberlistError): void => {
         if (!this.rejecters.delete(stop)) return;
         if (armed) clock.clearTimeout(timer);
+        removeAbort();
         if (err === undefined) resolve();
         else reject(err);
       };
@@ -33,6 +36,7 @@ export class PendingWaits {
         armed = true;
         timer = clock.setTimeout(() => settle(new MemberlistError('ERR_TIMEOUT', message)), timeoutMs);
       }
+      removeAbort = onAbort(signal, () => settle(new MemberlistError('ERR_ABORTED', 'wait aborted', { cause: signal?.reason })));
       void done.then(() => settle());
     });
   }

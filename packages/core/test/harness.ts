@@ -66,6 +66,18 @@ export class TestCluster {
     return t;
   }
 
+  /**
+   * Node `a` (no gossip rounds of its own) joined by node `b`, whose traffic is then blackholed: whatever `a`
+   * broadcasts (a leave, an update) has nowhere to go until `network.restore(b.address)`.
+   */
+  async pairWithUnreachablePeer(): Promise<{ a: TestNode; b: TestNode }> {
+    const a = await this.add('a', { gossipIntervalMs: 0 });
+    const b = await this.add('b');
+    await this.run(b.node.join([a.address]));
+    this.network.crash(b.address, 'blackhole');
+    return { a, b };
+  }
+
   /** Starts `n` nodes named node-0… and joins each to the first. */
   async start(n: number, overrides: NodeOverrides = {}): Promise<TestNode[]> {
     const started: TestNode[] = [];

@@ -1,3 +1,4 @@
+import { eventually } from '@gossip/test-support';
 import { describe, expect, it } from 'vitest';
 import { MemberlistError, MemoryMetrics, MetricNames, type Memberlist } from '@gossip/core';
 import { Keyring } from '@gossip/keyring';
@@ -9,14 +10,6 @@ import type { NodeOptions } from './options.js';
 const FAST: NodeOptions = { bind: '127.0.0.1:0', preset: 'local', probeIntervalMs: 200, gossipIntervalMs: 50, pushPullIntervalMs: 500 };
 const k1 = new Uint8Array(32).fill(1);
 const k2 = new Uint8Array(16).fill(2);
-
-async function eventually(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Runs `body` with nodes created by it, shutting every one down afterwards even if it fails. */
 async function withNodes(body: (make: (options: NodeOptions) => Promise<Memberlist>) => Promise<void>): Promise<void> {
@@ -42,7 +35,7 @@ describe('createNode', () => {
 
       await expect(b.join([a.localNode().address])).resolves.toBe(1);
 
-      await eventually('a sees b', 3_000, () => a.numMembers() === 2);
+      await eventually('a sees b', 10_000, () => a.numMembers() === 2);
       expect(b.members().map((m) => m.name).sort()).toEqual(['a', 'b']);
     });
   });
@@ -67,7 +60,7 @@ describe('createNode', () => {
       ringB.addKey(k2);
       ringB.useKey(k2); // b now seals with k2; a still opens it as a secondary key
       await b.sendReliable('ka', new TextEncoder().encode('sealed with k2'));
-      await eventually('a receives the k2 message', 3_000, () => received.includes('sealed with k2'));
+      await eventually('a receives the k2 message', 10_000, () => received.includes('sealed with k2'));
       ringA.useKey(k2);
       ringA.removeKey(k1);
       ringB.removeKey(k1);
@@ -76,7 +69,7 @@ describe('createNode', () => {
       await expect(oldOnly.join([a.localNode().address])).rejects.toMatchObject({ code: 'ERR_JOIN' });
       const newOnly = await make({ name: 'new', keys: [k2] });
       await expect(newOnly.join([a.localNode().address])).resolves.toBe(1);
-      await eventually('a sees new', 3_000, () => a.member('new')?.state === 'alive');
+      await eventually('a sees new', 10_000, () => a.member('new')?.state === 'alive');
       expect(a.member('kb')?.state).toBe('alive');
     });
   });
@@ -99,7 +92,7 @@ describe('createNode', () => {
       const a = await make({ name: 'la', logger, metrics });
       const b = await make({ name: 'lb' });
       await b.join([a.localNode().address]);
-      await eventually('a sees b', 3_000, () => a.numMembers() === 2);
+      await eventually('a sees b', 10_000, () => a.numMembers() === 2);
       // Garbage at a's port: dropped, logged and counted, never fatal.
       await import('node:dgram').then(
         ({ createSocket }) =>
@@ -111,7 +104,7 @@ describe('createNode', () => {
             });
           }),
       );
-      await eventually('a logs the dropped packet', 3_000, () =>
+      await eventually('a logs the dropped packet', 10_000, () =>
         lines.some((l) => l.level === 'warn' && l.msg.startsWith('dropped packet') && l.fields.node === 'la'),
       );
       const drop = lines.find((l) => l.msg.startsWith('dropped packet'))!;

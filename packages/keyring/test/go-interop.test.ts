@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Specification: @gossip/keyring and memberlist v0.2.2's own encryption code (tooling/keyring-check, reached
  * with go:linkname) decrypt each other's packets and stream frames, for AES-128/192/256 and both encryption

@@ -12,7 +12,8 @@ describe('systemClock', () => {
     let ran = false;
     const handle = systemClock.setTimeout(() => (ran = true), 5);
     systemClock.clearTimeout(handle);
-    await new Promise((r) => setTimeout(r, 20));
+    // Timers run in deadline order: once a timer due after it has fired, the cleared one's time has passed.
+    await new Promise<void>((resolve) => systemClock.setTimeout(resolve, 20));
     expect(ran).toBe(false);
   });
 

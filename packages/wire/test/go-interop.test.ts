@@ -1,7 +1,8 @@
+// @module-tag go
 /**
  * Cross-check against Go: tooling/wire-check encodes and decodes with memberlist's structs, go-msgpack's
  * zero-value MsgpackHandle and compress/lzw. Every message type, compounds and LZW inputs up to 300 kB must give
- * the same bytes and the same values in both directions. Requires Go (CI installs it); fails without it.
+ * the same bytes and the same values in both directions. Tagged `go`: skipped without Go, a failure with GOSSIP_REQUIRE_GO=1 (CI installs Go).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

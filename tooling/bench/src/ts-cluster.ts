@@ -58,17 +58,5 @@ export class TsCluster {
   }
 }
 
-/** Polls `cond` every 5 ms until it holds (true) or `timeoutMs` passes (false). */
-export async function waitUntil(timeoutMs: number, cond: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (cond()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(5);
-  }
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+// The shared bounded wait, and a pause for holding measurement windows open.
+export { waitUntil, delay as sleep } from '@gossip/test-support';

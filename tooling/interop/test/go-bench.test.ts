@@ -1,3 +1,4 @@
+// @module-tag go
 import { describe, expect, it } from 'vitest';
 import { runGoBench } from '../src/index.js';
 

@@ -1,3 +1,4 @@
+// @module-tag go
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '@gossip/gotools';
 import {
@@ -10,6 +11,7 @@ import {
   type GoPeerEvent,
 } from '../src/index.js';
 import { FAST, bytes, key, text } from './fixtures.js';
+import { waitForRounds } from './interop-support.js';
 
 const isMessage = (body: string) => (e: GoPeerEvent) => e.type === 'message' && text(e.data) === body;
 
@@ -36,7 +38,7 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
       expect(members.find((m) => m.name === 'form-1')!.port).toBe(peers[1]!.port);
       await expect(peer.numMembers()).resolves.toBe(3);
     }
-    const joined = await peers[0]!.waitForEvent((e) => e.type === 'join' && e.node.name === 'form-2', 1_000);
+    const joined = await peers[0]!.waitForEvent((e) => e.type === 'join' && e.node.name === 'form-2', 20_000);
     expect(joined).toMatchObject({ type: 'join', node: { name: 'form-2', state: 'alive' } });
   });
 
@@ -46,10 +48,10 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     await c!.kill();
 
     for (const observer of [a!, b!]) {
-      await observer.waitForState('crash-2', 'dead', 10_000);
-      const leave = await observer.waitForEvent((e) => e.type === 'leave' && e.node.name === 'crash-2', 1_000);
+      await observer.waitForState('crash-2', 'dead', 30_000);
+      const leave = await observer.waitForEvent((e) => e.type === 'leave' && e.node.name === 'crash-2', 20_000);
       expect(leave).toMatchObject({ node: { state: 'dead' } });
-      await observer.waitForMembers(2, 1_000);
+      await observer.waitForMembers(2, 20_000);
     }
   });
 
@@ -60,8 +62,8 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     await c!.stop();
 
     for (const observer of [a!, b!]) {
-      await observer.waitForState('leave-2', 'left', 5_000);
-      const leave = await observer.waitForEvent((e) => e.type === 'leave' && e.node.name === 'leave-2', 1_000);
+      await observer.waitForState('leave-2', 'left', 20_000);
+      const leave = await observer.waitForEvent((e) => e.type === 'leave' && e.node.name === 'leave-2', 20_000);
       expect(leave).toMatchObject({ node: { state: 'left' } });
     }
   });
@@ -74,7 +76,7 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     await a!.setMeta(bytes('role=db'));
     await a!.updateNode(2_000);
 
-    const update = await b!.waitForEvent((e) => e.type === 'update' && e.node.name === 'meta-0', 5_000);
+    const update = await b!.waitForEvent((e) => e.type === 'update' && e.node.name === 'meta-0', 20_000);
     if (update.type !== 'update') throw new Error('unreachable');
     expect(text(update.node.meta)).toBe('role=db');
     expect(update.node.incarnation).toBeGreaterThan(before.incarnation!);
@@ -86,8 +88,8 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     await a!.sendBestEffort('msg-1', bytes('over udp'));
     await a!.sendReliable('msg-1', bytes('over tcp'));
 
-    await b!.waitForEvent(isMessage('over udp'), 3_000);
-    await b!.waitForEvent(isMessage('over tcp'), 3_000);
+    await b!.waitForEvent(isMessage('over udp'), 20_000);
+    await b!.waitForEvent(isMessage('over tcp'), 20_000);
     await expect(a!.sendReliable('nobody', bytes('x'))).rejects.toBeInstanceOf(GoPeerCommandError);
   });
 
@@ -96,8 +98,8 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
 
     await a!.broadcast(bytes('hello cluster'));
 
-    await b!.waitForEvent(isMessage('hello cluster'), 5_000);
-    await c!.waitForEvent(isMessage('hello cluster'), 5_000);
+    await b!.waitForEvent(isMessage('hello cluster'), 20_000);
+    await c!.waitForEvent(isMessage('hello cluster'), 20_000);
   });
 
   it('given a cluster, when a peer sets its user state, then push/pull delivers it to the others', async () => {
@@ -107,7 +109,7 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
 
     const merged = await b!.waitForEvent(
       (e) => e.type === 'mergeRemoteState' && text(e.data) === 'kv-snapshot-7',
-      5_000,
+      20_000,
     );
     expect(merged).toMatchObject({ type: 'mergeRemoteState', join: false });
   });
@@ -121,7 +123,7 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     const outsider = await GoPeer.start({ ...FAST, name: 'aes-outsider' });
     await expect(outsider.join([peers[0]!.address], 3_000)).rejects.toBeInstanceOf(GoPeerCommandError);
 
-    for (const peer of peers) await peer.waitForMembers(3, 1_000);
+    for (const peer of peers) await peer.waitForMembers(3, 20_000);
   });
 
   it('given a keyring cluster, when a key is installed, made primary and the old one removed, then no member is lost', async () => {
@@ -132,19 +134,19 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
 
     for (const peer of peers) await peer.installKey(newKey);
     for (const peer of peers) await peer.useKey(newKey);
-    await Promise.all(peers.map((peer) => peer.waitForMembers(3, 3_000)));
+    await Promise.all(peers.map((peer) => peer.waitForMembers(3, 20_000)));
     for (const peer of peers) expect((await peer.removeKey(oldKey)).keys).toEqual([newKey]);
 
     // Two push/pull periods and many probes later, everyone is still alive and nobody was ever declared gone.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await waitForRounds('on the new key only', peers, { probes: 6, pushPulls: 2 });
     for (const [i, peer] of peers.entries()) {
-      await peer.waitForMembers(3, 1_000);
+      await peer.waitForMembers(3, 20_000);
       const lost = peer.events.all().slice(since[i]).filter((e) => e.type === 'leave');
       expect(lost).toEqual([]);
     }
     const newcomer = await GoPeer.start({ ...FAST, name: 'rotate-new', keys: [newKey] });
     await newcomer.join([peers[1]!.address]);
-    await newcomer.waitForMembers(4, 5_000);
+    await newcomer.waitForMembers(4, 20_000);
   });
 
   it('given peers sharing one port on distinct loopback IPs, when a protocol-version-1 peer joins, then all see it alive', async () => {
@@ -164,10 +166,10 @@ describe('a cluster of Go memberlist peers driven over JSON lines', () => {
     await expect(old.join([first.address])).resolves.toBe(1);
 
     for (const peer of [first, second, old]) {
-      const members = await peer.waitForMembers(3, 5_000);
+      const members = await peer.waitForMembers(3, 20_000);
       expect(members.find((m) => m.name === 'v1')!.vsn.slice(0, 3)).toEqual([1, 5, 1]);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // several probe rounds
+    await waitForRounds('with a version-1 peer', [first, second, old], { probes: 4 });
     for (const peer of [first, second, old]) {
       expect((await peer.members()).every((m) => m.state === 'alive')).toBe(true);
     }

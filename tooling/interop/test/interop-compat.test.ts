@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Negotiation and identity between TS nodes and Go memberlist v0.2.2 nodes: delegate protocol versions
  * (memberlist's verifyProtocol), name conflicts, the metadata size limit, one-off pings, and a TS node speaking
@@ -6,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { JoinError, type Member } from 'gossip';
 import { type GoPeerEvent } from '../src/index.js';
-import { TsPeer, aesKey, bytes, eventually, sleep, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
+import { TsPeer, aesKey, bytes, eventually, startGoPeers, text, waitForRounds, waitGoAlive, useInteropSuite } from './interop-support.js';
 
 const teardown = useInteropSuite();
 
@@ -20,13 +21,13 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     const old = await TsPeer.start({ name: 'dvsn-old' }, teardown);
 
     await good.memberlist.join([go!.address]);
-    await waitGoAlive([go!], [go!.name, good.name], 5_000);
+    await waitGoAlive([go!], [go!.name, good.name], 20_000);
     expect((await go!.members()).find((m) => m.name === good.name)!.vsn).toEqual([1, 5, 2, 2, 4, 3]);
     expect(good.member(go!.name)).toMatchObject({ dmin: 2, dmax: 4, dcur: 3 });
 
     await expect(old.memberlist.join([go!.address])).rejects.toBeInstanceOf(JoinError);
     await expect(go!.join([old.address], 5_000)).rejects.toThrow();
-    await sleep(500);
+    await waitForRounds('after the refused joins', [go!, good], { probes: 3, pushPulls: 1 });
     expect(old.memberNames()).toEqual(['dvsn-old']);
     expect((await go!.members()).map((m) => m.name).sort()).toEqual(['dvsn-0', 'dvsn-good']);
   });
@@ -39,11 +40,11 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
 
     await ts.memberlist.join([g0!.address]);
 
-    const goConflict = await g0!.waitForEvent((e) => e.type === 'conflict', 5_000);
+    const goConflict = await g0!.waitForEvent((e) => e.type === 'conflict', 20_000);
     if (goConflict.type !== 'conflict') throw new Error('unreachable');
     expect(goConflict.existing).toMatchObject({ name: 'conf-1', port: dup!.port });
     expect(goConflict.other).toMatchObject({ name: 'conf-1', port: ts.memberlist.localNode().port });
-    await eventually('the TS node reports the conflict', 5_000, () => conflicts.length > 0);
+    await eventually('the TS node reports the conflict', 20_000, () => conflicts.length > 0);
     expect(conflicts[0]!.existing.port).toBe(ts.memberlist.localNode().port);
     expect(conflicts[0]!.other.port).toBe(dup!.port);
     expect((await g0!.members()).find((m) => m.name === 'conf-1')!.port).toBe(dup!.port);
@@ -55,7 +56,7 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     const [go] = await startGoPeers(1, 'meta512', { meta: goMeta });
     const ts = await TsPeer.start({ name: 'meta512-ts', meta: tsMeta }, teardown);
     await ts.memberlist.join([go!.address]);
-    await waitGoAlive([go!], [go!.name, ts.name], 5_000);
+    await waitGoAlive([go!], [go!.name, ts.name], 20_000);
     expect(ts.member(go!.name)!.meta).toEqual(goMeta);
     expect((await go!.members()).find((m) => m.name === ts.name)!.meta).toEqual(tsMeta);
   });
@@ -64,7 +65,7 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     const [go] = await startGoPeers(1, 'ping');
     const ts = await TsPeer.start({ name: 'ping-ts' }, teardown);
     await ts.memberlist.join([go!.address]);
-    await waitGoAlive([go!], [go!.name, ts.name], 5_000);
+    await waitGoAlive([go!], [go!.name, ts.name], 20_000);
     await expect(ts.memberlist.ping(go!.name)).resolves.toBeGreaterThanOrEqual(0);
     // memberlist v0.2.2 stamps the send time after the write returns, so a loopback reply can appear a few
     // microseconds "early": any finite value above -1 ms is a correct round trip.
@@ -86,11 +87,11 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
     );
     await ts.memberlist.join([go!.address]);
 
-    const fromGo = await go!.waitForEvent((e) => e.type === 'pingComplete' && e.node === ts.name, 5_000);
+    const fromGo = await go!.waitForEvent((e) => e.type === 'pingComplete' && e.node === ts.name, 20_000);
     if (fromGo.type !== 'pingComplete') throw new Error('unreachable');
     expect(text(fromGo.payload)).toBe('ts-coords');
     expect(fromGo.rttMs).toBeGreaterThan(-1); // Go stamps the send time after the write (see above)
-    await eventually('a TS probe of the Go node completes', 5_000, () => completions.some((c) => c.name === go!.name));
+    await eventually('a TS probe of the Go node completes', 20_000, () => completions.some((c) => c.name === go!.name));
     expect(completions.find((c) => c.name === go!.name)).toMatchObject({ payload: 'go-coords' });
   });
 
@@ -102,14 +103,14 @@ describe('negotiation and identity between TS and Go memberlist v0.2.2 nodes', (
 
     await ts.memberlist.join([go!.address]);
     const names = [go!.name, ts.name];
-    await ts.waitForAlive(names, 5_000);
-    await waitGoAlive([go!], names, 5_000);
+    await ts.waitForAlive(names, 20_000);
+    await waitGoAlive([go!], names, 20_000);
     expect((await go!.members()).find((m) => m.name === ts.name)!.vsn).toEqual([1, 5, 1, 0, 0, 0]);
     await ts.memberlist.sendBestEffort(go!.name, bytes('v0-sealed udp'));
     await ts.memberlist.sendReliable(go!.name, bytes('v0-sealed tcp'));
-    await go!.waitForEvent(isMessage('v0-sealed udp'), 5_000);
-    await go!.waitForEvent(isMessage('v0-sealed tcp'), 5_000);
+    await go!.waitForEvent(isMessage('v0-sealed udp'), 20_000);
+    await go!.waitForEvent(isMessage('v0-sealed tcp'), 20_000);
     await go!.sendReliable(ts.name, bytes('to the v1 node'));
-    await ts.waitForMessage('to the v1 node', 5_000);
+    await ts.waitForMessage('to the v1 node', 20_000);
   });
 });

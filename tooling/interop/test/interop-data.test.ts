@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Application data between TS nodes and Go memberlist v0.2.2 nodes, in both directions: metadata updates,
  * best-effort (UDP) and reliable (TCP) user messages, user broadcasts piggybacked on gossip, and push/pull user
@@ -17,8 +18,8 @@ async function pair(prefix: string, goOptions: Parameters<typeof startGoPeers>[2
   const ts = await TsPeer.start({ name: `${prefix}-ts`, meta: bytes('ts-meta-v1'), userState: bytes('ts-state-1') }, teardown);
   await ts.memberlist.join([go!.address]);
   const names = [go!.name, ts.name];
-  await ts.waitForAlive(names, 5_000);
-  await waitGoAlive([go!], names, 5_000);
+  await ts.waitForAlive(names, 20_000);
+  await waitGoAlive([go!], names, 20_000);
   return { go: go!, ts };
 }
 
@@ -32,7 +33,7 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
     const goBefore = ts.member(go.name)!.incarnation;
     await go.setMeta(bytes('role=db'));
     await go.updateNode(2_000);
-    const seen = await eventually('TS sees Go meta role=db', 5_000, () => {
+    const seen = await eventually('TS sees Go meta role=db', 20_000, () => {
       const m = ts.member(go.name);
       return m !== undefined && text(m.meta) === 'role=db' ? m : undefined;
     });
@@ -43,7 +44,7 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
     const tsBefore = ts.memberlist.localNode().incarnation;
     ts.meta = bytes('role=web');
     await ts.memberlist.updateNode(2_000);
-    const update = await go.waitForEvent((e) => e.type === 'update' && e.node.name === ts.name, 5_000);
+    const update = await go.waitForEvent((e) => e.type === 'update' && e.node.name === ts.name, 20_000);
     if (update.type !== 'update') throw new Error('unreachable');
     expect(text(update.node.meta)).toBe('role=web');
     expect(update.node.incarnation).toBeGreaterThan(tsBefore);
@@ -53,10 +54,10 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
     const { go, ts } = await pair('udp');
 
     await ts.memberlist.sendBestEffort(go.name, bytes('hello from ts over udp'));
-    await go.waitForEvent(isMessage('hello from ts over udp'), 5_000);
+    await go.waitForEvent(isMessage('hello from ts over udp'), 20_000);
 
     await go.sendBestEffort(ts.name, bytes('hello from go over udp'));
-    await ts.waitForMessage('hello from go over udp', 5_000);
+    await ts.waitForMessage('hello from go over udp', 20_000);
   });
 
   it('given a pair, when each side sends reliable (TCP) user messages, then the other delegate receives them', async () => {
@@ -65,13 +66,13 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
 
     await ts.memberlist.sendReliable(go.name, bytes('hello from ts over tcp'));
     await ts.memberlist.sendReliable(go.name, bytes(big));
-    await go.waitForEvent(isMessage('hello from ts over tcp'), 5_000);
-    await go.waitForEvent(isMessage(big), 5_000);
+    await go.waitForEvent(isMessage('hello from ts over tcp'), 20_000);
+    await go.waitForEvent(isMessage(big), 20_000);
 
     await go.sendReliable(ts.name, bytes('hello from go over tcp'));
     await go.sendReliable(ts.name, bytes(big));
-    await ts.waitForMessage('hello from go over tcp', 5_000);
-    await ts.waitForMessage(big, 5_000);
+    await ts.waitForMessage('hello from go over tcp', 20_000);
+    await ts.waitForMessage(big, 20_000);
   });
 
   it('given a mixed cluster, when each side queues user broadcasts, then every other node receives them by gossip', async () => {
@@ -84,17 +85,17 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
     await ts.memberlist.join([g0!.address]);
     await ts2.memberlist.join([ts.address]);
     const names = ['bcast-0', 'bcast-1', 'bcast-ts', 'bcast-ts2'];
-    await waitGoAlive([g0!, g1!], names, 5_000);
-    await ts.waitForAlive(names, 5_000);
+    await waitGoAlive([g0!, g1!], names, 20_000);
+    await ts.waitForAlive(names, 20_000);
 
     await g0!.broadcast(bytes('broadcast from go'));
     ts.broadcast(bytes('broadcast from ts'));
 
-    await ts.waitForMessage('broadcast from go', 5_000);
-    await ts2.waitForMessage('broadcast from go', 5_000);
-    await g0!.waitForEvent(isMessage('broadcast from ts'), 5_000);
-    await g1!.waitForEvent(isMessage('broadcast from ts'), 5_000);
-    await ts2.waitForMessage('broadcast from ts', 5_000);
+    await ts.waitForMessage('broadcast from go', 20_000);
+    await ts2.waitForMessage('broadcast from go', 20_000);
+    await g0!.waitForEvent(isMessage('broadcast from ts'), 20_000);
+    await g1!.waitForEvent(isMessage('broadcast from ts'), 20_000);
+    await ts2.waitForMessage('broadcast from ts', 20_000);
   });
 
   it('given a pair, when user state changes on each side, then push/pull delivers it to the other (join and periodic)', async () => {
@@ -103,20 +104,20 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
 
     await ts.memberlist.join([go!.address]);
     // The join exchange carries both states with Join = true.
-    await eventually('TS merged Go state on join', 5_000, () =>
+    await eventually('TS merged Go state on join', 20_000, () =>
       ts.mergedStates.some((s) => s.join && text(s.data) === 'go-state-1'),
     );
-    await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && e.join && text(e.data) === 'ts-state-1', 5_000);
+    await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && e.join && text(e.data) === 'ts-state-1', 20_000);
 
     // Periodic anti-entropy (every second here) carries later changes with Join = false, whoever initiates.
     await go!.setUserState(bytes('go-state-2'));
     ts.userState = bytes('ts-state-2');
-    await eventually('TS merged Go state 2 by push/pull', 8_000, () =>
+    await eventually('TS merged Go state 2 by push/pull', 20_000, () =>
       ts.mergedStates.some((s) => !s.join && text(s.data) === 'go-state-2'),
     );
     await go!.waitForEvent(
       (e) => e.type === 'mergeRemoteState' && !e.join && text(e.data) === 'ts-state-2',
-      8_000,
+      20_000,
     );
   });
 
@@ -146,10 +147,10 @@ describe('application data between TS and Go memberlist v0.2.2 nodes', () => {
 
     await ts.memberlist.join([go!.address]);
 
-    const merged = await eventually('TS merged the 1 MiB Go state', 10_000, () => ts.mergedStates.find((s) => s.join));
+    const merged = await eventually('TS merged the 1 MiB Go state', 30_000, () => ts.mergedStates.find((s) => s.join));
     expect(merged.data.length).toBe(goState.length);
     expect(Buffer.compare(merged.data, goState)).toBe(0);
-    const event = await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && e.join, 10_000);
+    const event = await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && e.join, 30_000);
     if (event.type !== 'mergeRemoteState') throw new Error('unreachable');
     expect(event.data.length).toBe(tsState.length);
     expect(Buffer.compare(event.data, tsState)).toBe(0);

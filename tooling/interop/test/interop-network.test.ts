@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Network conditions between TS nodes and Go memberlist v0.2.2 nodes: IPv6 loopback, and a node whose inbound
  * UDP is blackholed while TCP still works, which memberlist keeps alive through the TCP fallback ping (probe
@@ -15,7 +16,7 @@ import {
   systemRandom,
 } from 'gossip';
 import { type GoPeerEvent } from '../src/index.js';
-import { TIMINGS, TsPeer, bytes, eventually, sleep, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
+import { TIMINGS, TsPeer, bytes, eventually, startGoPeers, text, waitForRounds, waitGoAlive, useInteropSuite } from './interop-support.js';
 
 const teardown = useInteropSuite();
 
@@ -56,13 +57,13 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
     await g1!.join([ts.address]);
 
     const names = [g0!.name, g1!.name, ts.name];
-    await ts.waitForAlive(names, 5_000);
-    await waitGoAlive([g0!, g1!], names, 5_000);
+    await ts.waitForAlive(names, 20_000);
+    await waitGoAlive([g0!, g1!], names, 20_000);
     expect(ts.member(g1!.name)).toMatchObject({ addr: '::1', port: g1!.port });
     await ts.memberlist.sendBestEffort(g1!.name, bytes('v6 udp'));
     await ts.memberlist.sendReliable(g0!.name, bytes('v6 tcp'));
-    await g1!.waitForEvent(isMessage('v6 udp'), 5_000);
-    await g0!.waitForEvent(isMessage('v6 tcp'), 5_000);
+    await g1!.waitForEvent(isMessage('v6 udp'), 20_000);
+    await g0!.waitForEvent(isMessage('v6 tcp'), 20_000);
   });
 
   it('given a TS node whose inbound UDP is blackholed, then TCP fallback pings keep it and the Go nodes alive on both sides', async () => {
@@ -92,12 +93,14 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
     try {
       await ts.join([gos[0]!.address]);
       const names = [...gos.map((g) => g.name), 'tcpping-ts'];
-      await waitGoAlive(gos, names, 5_000);
-      await eventually('TS sees both Go nodes', 5_000, () => ts.numMembers() === 3);
+      await waitGoAlive(gos, names, 20_000);
+      await eventually('TS sees both Go nodes', 20_000, () => ts.numMembers() === 3);
       const dialsBefore = await Promise.all(gos.map(async (g) => (await g.stats()).tcpDials));
 
       transport.blocked = true;
-      await sleep(3_000); // ~10 probe rounds, more than 1.6 suspicion timeouts at the minimum
+      // Longer than a suspicion timeout (1.8 s here): about 10 probe rounds on each Go node, counted by its direct
+      // acks from the other Go node (every other round; probes of the TS node need the TCP fallback).
+      await waitForRounds('UDP to the TS node blackholed', gos, { probes: 5 });
       const stillAlive = await Promise.all(gos.map(async (g) => (await g.members()).find((m) => m.name === 'tcpping-ts')?.state));
       const dialsAfter = await Promise.all(gos.map(async (g) => (await g.stats()).tcpDials));
       transport.blocked = false;
@@ -115,8 +118,8 @@ describe('network conditions between TS and Go memberlist v0.2.2 nodes', () => {
       expect(new Set(tcpRescues)).toEqual(new Set(gos.map((g) => g.name)));
       expect(tsLeaves).toEqual([]);
       for (const g of gos) expect(g.events.all().filter((e) => e.type === 'leave')).toEqual([]);
-      await waitGoAlive(gos, names, 5_000);
-      await eventually('TS sees everyone alive once UDP flows again', 5_000, () =>
+      await waitGoAlive(gos, names, 20_000);
+      await eventually('TS sees everyone alive once UDP flows again', 20_000, () =>
         ts.members().every((m) => m.state === 'alive') && ts.numMembers() === 3,
       );
     } finally {

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Protocol options between TS nodes and Go memberlist v0.2.2 nodes: LZW compression switched on and off on
  * either side, and a Go node speaking protocol version 1 (ports replaced by its own bind port, encryption
@@ -5,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type GoPeerEvent } from '../src/index.js';
-import { TsPeer, aesKey, bytes, eventually, startGoPeers, text, waitGoAlive, useInteropSuite } from './interop-support.js';
+import { TsPeer, aesKey, bytes, eventually, startGoPeers, text, waitForRounds, waitGoAlive, useInteropSuite } from './interop-support.js';
 
 const teardown = useInteropSuite();
 
@@ -25,20 +26,20 @@ describe.each([
     );
     await ts.memberlist.join([go!.address]);
     const names = [go!.name, ts.name];
-    await ts.waitForAlive(names, 5_000);
-    await waitGoAlive([go!], names, 5_000);
-    await eventually('TS merged Go state', 5_000, () => ts.mergedStates.some((s) => text(s.data) === 'go state'));
-    await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && text(e.data) === 'ts state', 5_000);
+    await ts.waitForAlive(names, 20_000);
+    await waitGoAlive([go!], names, 20_000);
+    await eventually('TS merged Go state', 20_000, () => ts.mergedStates.some((s) => text(s.data) === 'go state'));
+    await go!.waitForEvent((e) => e.type === 'mergeRemoteState' && text(e.data) === 'ts state', 20_000);
 
     const big = 'compressible '.repeat(5_000);
     await ts.memberlist.sendReliable(go!.name, bytes(big));
     await ts.memberlist.sendBestEffort(go!.name, bytes('small udp from ts'));
-    await go!.waitForEvent(isMessage(big), 5_000);
-    await go!.waitForEvent(isMessage('small udp from ts'), 5_000);
+    await go!.waitForEvent(isMessage(big), 20_000);
+    await go!.waitForEvent(isMessage('small udp from ts'), 20_000);
     await go!.sendReliable(ts.name, bytes(big));
     await go!.sendBestEffort(ts.name, bytes('small udp from go'));
-    await ts.waitForMessage(big, 5_000);
-    await ts.waitForMessage('small udp from go', 5_000);
+    await ts.waitForMessage(big, 20_000);
+    await ts.waitForMessage('small udp from go', 20_000);
   });
 });
 
@@ -55,22 +56,22 @@ describe.each([
 
     await go!.join([ts.address]);
     const names = [go!.name, ts.name];
-    await ts.waitForAlive(names, 5_000);
-    await waitGoAlive([go!], names, 5_000);
+    await ts.waitForAlive(names, 20_000);
+    await waitGoAlive([go!], names, 20_000);
     expect(ts.member(go!.name)).toMatchObject({ addr: '127.0.0.21', port, pmin: 1, pmax: 5, pcur: 1 });
 
     await ts.memberlist.sendBestEffort(go!.name, bytes('v1 udp from ts'));
     await ts.memberlist.sendReliable(go!.name, bytes('v1 tcp from ts'));
-    await go!.waitForEvent(isMessage('v1 udp from ts'), 5_000);
-    await go!.waitForEvent(isMessage('v1 tcp from ts'), 5_000);
+    await go!.waitForEvent(isMessage('v1 udp from ts'), 20_000);
+    await go!.waitForEvent(isMessage('v1 tcp from ts'), 20_000);
     await go!.sendBestEffort(ts.name, bytes('v1 udp from go'));
     await go!.sendReliable(ts.name, bytes('v1 tcp from go'));
-    await ts.waitForMessage('v1 udp from go', 5_000);
-    await ts.waitForMessage('v1 tcp from go', 5_000);
+    await ts.waitForMessage('v1 udp from go', 20_000);
+    await ts.waitForMessage('v1 tcp from go', 20_000);
 
     // Failure detection keeps working across versions: the v1 node stays healthy for a few probe rounds.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await ts.waitForAlive(names, 1_000);
+    await waitForRounds('with the version-1 node', [ts, go!], { probes: 3 });
+    await ts.waitForAlive(names, 20_000);
     // (A suspicion raised by a scheduling hiccup on this shared machine would be refuted; none may end in death.)
     expect(ts.events.filter((e) => e.type === 'leave')).toEqual([]);
   });

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Encryption between TS nodes and Go memberlist v0.2.2 nodes: AES-128 and AES-256 clusters, a rolling key
  * rotation across a live mixed cluster, and memberlist's three-step migration of a live cluster from plaintext
@@ -11,9 +12,9 @@ import {
   aesKey,
   bytes,
   leaveEvents,
-  sleep,
   startGoPeers,
   text,
+  waitForRounds,
   waitGoAlive,
   useInteropSuite,
 } from './interop-support.js';
@@ -43,23 +44,23 @@ describe.each([
     await a.memberlist.join([gos[0]!.address]);
     await b.memberlist.join([gos[1]!.address]);
     const names = [gos[0]!.name, gos[1]!.name, a.name, b.name];
-    await Promise.all([a.waitForAlive(names, 8_000), b.waitForAlive(names, 8_000), waitGoAlive(gos, names, 8_000)]);
+    await Promise.all([a.waitForAlive(names, 20_000), b.waitForAlive(names, 20_000), waitGoAlive(gos, names, 20_000)]);
 
     await a.memberlist.sendBestEffort(gos[0]!.name, bytes(`${prefix} udp from ts`));
     await a.memberlist.sendReliable(gos[1]!.name, bytes(`${prefix} tcp from ts`));
-    await gos[0]!.waitForEvent(isMessage(`${prefix} udp from ts`), 5_000);
-    await gos[1]!.waitForEvent(isMessage(`${prefix} tcp from ts`), 5_000);
+    await gos[0]!.waitForEvent(isMessage(`${prefix} udp from ts`), 20_000);
+    await gos[1]!.waitForEvent(isMessage(`${prefix} tcp from ts`), 20_000);
     await gos[0]!.sendBestEffort(b.name, bytes(`${prefix} udp from go`));
     await gos[1]!.sendReliable(b.name, bytes(`${prefix} tcp from go`));
-    await b.waitForMessage(`${prefix} udp from go`, 5_000);
-    await b.waitForMessage(`${prefix} tcp from go`, 5_000);
+    await b.waitForMessage(`${prefix} udp from go`, 20_000);
+    await b.waitForMessage(`${prefix} tcp from go`, 20_000);
 
     // A Go node without the key cannot join through a TS node, nor a TS node with another key through Go.
     const [keyless] = await startGoPeers(1, `${prefix}-keyless`);
     await expect(keyless!.join([a.address], 5_000)).rejects.toThrow();
     const stranger = await TsPeer.start({ name: `${prefix}-stranger`, keys: [aesKey(0x01, length)] }, teardown);
     await expect(stranger.memberlist.join([gos[0]!.address])).rejects.toBeInstanceOf(JoinError);
-    await sleep(500);
+    await waitForRounds('after the refused joins', [a, b, ...gos], { probes: 3, pushPulls: 1 });
     expect(a.memberNames()).toEqual([...names].sort());
     expect((await gos[0]!.members()).map((m) => m.name).sort()).toEqual([...names].sort());
     expect(leaveEvents([a, b])).toEqual([]);
@@ -80,9 +81,9 @@ describe('key management across a live mixed cluster', () => {
     await gos[1]!.join([tss[0]!.address]);
     await tss[1]!.memberlist.join([gos[1]!.address]);
     const names = [...gos.map((g) => g.name), ...tss.map((t) => t.name)];
-    await Promise.all([...tss.map((t) => t.waitForAlive(names, 8_000)), waitGoAlive(gos, names, 8_000)]);
+    await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
 
-    // One node at a time, as an operator would, letting gossip run between nodes and between steps.
+    // One node at a time, as an operator would, letting a probe round run everywhere between nodes and steps.
     const steps: { what: string; go: (g: GoPeerType) => Promise<unknown>; ts: (r: Keyring) => unknown }[] = [
       { what: 'install key 2', go: (g) => g.installKey(newKey), ts: (r) => r.addKey(newKey) },
       { what: 'use key 2', go: (g) => g.useKey(newKey), ts: (r) => r.useKey(newKey) },
@@ -91,13 +92,13 @@ describe('key management across a live mixed cluster', () => {
     for (const step of steps) {
       for (let i = 0; i < 2; i++) {
         await step.go(gos[i]!);
-        await sleep(250);
+        await waitForRounds(`${step.what} on ${gos[i]!.name}`, [...tss, ...gos], { probes: 1 });
         step.ts(rings[i]!);
-        await sleep(250);
+        await waitForRounds(`${step.what} on ${tss[i]!.name}`, [...tss, ...gos], { probes: 1 });
       }
-      await Promise.all([...tss.map((t) => t.waitForAlive(names, 5_000)), waitGoAlive(gos, names, 5_000)]);
+      await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
       await tss[0]!.memberlist.sendReliable(gos[1]!.name, bytes(`after ${step.what}`));
-      await gos[1]!.waitForEvent(isMessage(`after ${step.what}`), 5_000);
+      await gos[1]!.waitForEvent(isMessage(`after ${step.what}`), 20_000);
     }
 
     for (const g of gos) expect((await g.keys()).keys).toEqual([newKey]);
@@ -110,7 +111,7 @@ describe('key management across a live mixed cluster', () => {
     await expect(oldOnly!.join([tss[1]!.address], 5_000)).rejects.toThrow();
     const newcomer = await TsPeer.start({ name: 'rot-new', keys: [newKey] }, teardown);
     await expect(newcomer.memberlist.join([gos[0]!.address])).resolves.toBe(1);
-    await newcomer.waitForAlive([...names, 'rot-new'], 8_000);
+    await newcomer.waitForAlive([...names, 'rot-new'], 20_000);
   });
 
   it('given a live plaintext cluster, when encryption is rolled out with the verify switches in 3 steps, then no member is lost and plaintext is refused at the end', async () => {
@@ -123,7 +124,7 @@ describe('key management across a live mixed cluster', () => {
     await tss[0]!.memberlist.join([gos[0]!.address]);
     await tss[1]!.memberlist.join([tss[0]!.address]);
     const names = [...gos.map((g) => g.name), ...tss.map((t) => t.name)];
-    await Promise.all([...tss.map((t) => t.waitForAlive(names, 8_000)), waitGoAlive(gos, names, 8_000)]);
+    await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
     // Still plaintext: a keyless Go node can join.
     const [plainBefore] = await startGoPeers(1, 'mig-plain-before');
     await expect(plainBefore!.join([tss[1]!.address], 5_000)).resolves.toBe(1);
@@ -142,33 +143,33 @@ describe('key management across a live mixed cluster', () => {
         teardown,
       );
       await tss[i]!.memberlist.join([gos[i]!.address]);
-      await Promise.all([...tss.map((t) => t.waitForAlive(names, 5_000)), waitGoAlive(gos, names, 5_000)]);
+      await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
     }
-    await sleep(500);
+    await waitForRounds('step 1 done', [...tss, ...gos], { probes: 2 });
     // Step 2: encrypt outgoing everywhere (plaintext still accepted from nodes not yet switched).
     for (let i = 0; i < 2; i++) {
       await gos[i]!.setVerify({ outgoing: true });
-      await sleep(250);
+      await waitForRounds(`${gos[i]!.name} encrypts outgoing`, [...tss, ...gos], { probes: 1 });
       tss[i]!.memberlist.setGossipVerify({ outgoing: true });
-      await sleep(250);
+      await waitForRounds(`${tss[i]!.name} encrypts outgoing`, [...tss, ...gos], { probes: 1 });
     }
-    await Promise.all([...tss.map((t) => t.waitForAlive(names, 5_000)), waitGoAlive(gos, names, 5_000)]);
+    await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
     // Step 3: require encryption on incoming traffic everywhere.
     for (let i = 0; i < 2; i++) {
       await gos[i]!.setVerify({ incoming: true });
-      await sleep(250);
+      await waitForRounds(`${gos[i]!.name} requires encryption`, [...tss, ...gos], { probes: 1 });
       tss[i]!.memberlist.setGossipVerify({ incoming: true });
-      await sleep(250);
+      await waitForRounds(`${tss[i]!.name} requires encryption`, [...tss, ...gos], { probes: 1 });
     }
-    await Promise.all([...tss.map((t) => t.waitForAlive(names, 5_000)), waitGoAlive(gos, names, 5_000)]);
-    await sleep(1_000); // a few more probe and push/pull rounds, fully encrypted
-    await Promise.all([...tss.map((t) => t.waitForAlive(names, 5_000)), waitGoAlive(gos, names, 5_000)]);
+    await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
+    await waitForRounds('fully encrypted', [...tss, ...gos], { probes: 3, pushPulls: 1 });
+    await Promise.all([...tss.map((t) => t.waitForAlive(names, 20_000)), waitGoAlive(gos, names, 20_000)]);
 
     const lost = [...leaveEvents(tss), ...goLeaves(gos)].filter((e) => !e.includes('mig-plain-before'));
     // (The restarted TS nodes' event logs start at their restart; the Go nodes saw the whole migration.)
     expect(lost).toEqual([]);
     await gos[0]!.sendReliable(tss[1]!.name, bytes('encrypted now'));
-    await tss[1]!.waitForMessage('encrypted now', 5_000);
+    await tss[1]!.waitForMessage('encrypted now', 20_000);
 
     // Plaintext is refused now, by Go and by TS nodes.
     const [plainAfter] = await startGoPeers(1, 'mig-plain-after');

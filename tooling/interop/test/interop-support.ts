@@ -8,12 +8,15 @@ import {
   type Member,
   type MemberEvent,
   type Memberlist,
+  MemoryMetrics,
+  MetricNames,
   type NodeOptions,
   TransmitLimitedQueue,
   type UniqueBroadcast,
   createNode,
 } from 'gossip';
 import { buildGoProgram } from '@gossip/gotools';
+import { delay, eventually } from '@gossip/test-support';
 import { afterEach, beforeAll, expect } from 'vitest';
 import { GO_PEER_DIR, GoPeer, type GoPeerStartOptions, killAllGoProcesses, liveGoProcessCount } from '../src/index.js';
 
@@ -68,31 +71,80 @@ export const text = (data: Uint8Array): string => new TextDecoder().decode(data)
 /** A deterministic AES key of `length` bytes all equal to `fill`. */
 export const aesKey = (fill: number, length: 16 | 24 | 32): Uint8Array => new Uint8Array(length).fill(fill);
 
-/** Polls `check` every 50 ms until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  description: string,
-  timeoutMs: number,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${description}${why}`);
-    }
-    await sleep(50);
-  }
+export { eventually };
+
+/**
+ * Bounds for waits, sized for a shared machine with both cores busy: each costs nothing when the condition holds
+ * early, so they are several times what an idle machine needs.
+ */
+export const BOUND = {
+  /** Convergence, a state change, a message: usually under a second or two here. */
+  converge: 20_000,
+  /** Failure detection: probe, suspicion timeout and dissemination. */
+  detect: 30_000,
+} as const;
+
+/** Completed probes and push/pulls so far, as one node counts them. */
+export interface Progress {
+  readonly probes: number;
+  readonly pushPulls: number;
 }
 
-/** Resolves after `ms`. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A node whose protocol progress can be counted ({@link TsPeer}, or a Go peer through {@link goProgress}). */
+export interface ProgressSource {
+  readonly name: string;
+  progress(): Progress | Promise<Progress>;
+}
+
+/**
+ * Counts a Go peer's progress: successful probes (memberlist's NotifyPingComplete, switched on here) and streams
+ * it dialled (push/pulls, plus any reliable message or fallback ping — so "at least").
+ */
+export async function goProgress(peer: GoPeer): Promise<ProgressSource> {
+  await peer.setPingEvents(true);
+  const from = peer.events.mark();
+  return {
+    name: peer.name,
+    progress: async () => ({
+      probes: peer.events.all().slice(from).filter((e) => e.type === 'pingComplete').length,
+      pushPulls: (await peer.stats()).tcpDials,
+    }),
+  };
+}
+
+/**
+ * Waits until every node has really run `probes` more probe rounds and `pushPulls` more push/pulls — the evidence
+ * a "nothing went wrong meanwhile" assertion needs, instead of a fixed sleep that may be too short on a loaded
+ * machine and is always too long on an idle one. Go peers count only successful probes.
+ */
+export async function waitForRounds(
+  description: string,
+  nodes: readonly (ProgressSource | GoPeer)[],
+  { probes = 0, pushPulls = 0 }: { probes?: number; pushPulls?: number },
+  timeoutMs: number = BOUND.detect,
+): Promise<void> {
+  const sources = await Promise.all(nodes.map((n) => (n instanceof GoPeer ? goProgress(n) : Promise.resolve(n))));
+  const start = await Promise.all(sources.map((s) => Promise.resolve(s.progress())));
+  const what = `${description}: ${probes} probes and ${pushPulls} push/pulls on every node`;
+  await eventually(what, timeoutMs, async () => {
+    const behind: string[] = [];
+    for (const [i, source] of sources.entries()) {
+      const now = await source.progress();
+      const done = { probes: now.probes - start[i]!.probes, pushPulls: now.pushPulls - start[i]!.pushPulls };
+      if (done.probes < probes || done.pushPulls < pushPulls) behind.push(`${source.name} ${done.probes}/${done.pushPulls}`);
+    }
+    if (behind.length > 0) throw new Error(`behind: ${behind.join(', ')}`);
+    return true;
+  }, { intervalMs: 50 });
+}
+
+/**
+ * Waits until `ms` have passed since `since` (a `performance.now()` reading): for protocol timers the test cannot
+ * observe, such as memberlist's dead-node reclaim time, counted from the moment the test saw the death.
+ */
+export async function waitForElapsed(description: string, since: number, ms: number): Promise<void> {
+  await eventually(description, ms + BOUND.converge, () => performance.now() - since >= ms, { intervalMs: 10 });
+}
 
 /** Options of {@link TsPeer.start}: createNode options plus recorded delegate state. */
 export interface TsPeerOptions extends NodeOptions {
@@ -107,7 +159,7 @@ export interface TsPeerOptions extends NodeOptions {
  * A TS node created with `createNode`, whose delegate records what it receives (user messages, remote states)
  * and serves metadata, user broadcasts and user state the test sets.
  */
-export class TsPeer {
+export class TsPeer implements ProgressSource {
   /** User messages received (best effort, reliable and broadcast), in arrival order. */
   readonly messages: Uint8Array[] = [];
   /** Remote user states merged by push/pull. */
@@ -127,6 +179,8 @@ export class TsPeer {
   meta: Uint8Array;
   /** Returned by `localState`. */
   userState: Uint8Array;
+  /** The node's metrics: probes and push/pulls are counted from it (see {@link waitForRounds}). */
+  readonly metrics = new MemoryMetrics();
   private readonly queue: TransmitLimitedQueue;
   private node!: Memberlist;
 
@@ -149,6 +203,7 @@ export class TsPeer {
     peer.node = await createNode({
       ...(timings === 'fast' ? TS_FAST : {}),
       logger: peer.logger,
+      metrics: peer.metrics,
       ...nodeOptions,
       delegate: {
         nodeMeta: () => peer.meta,
@@ -173,6 +228,14 @@ export class TsPeer {
   /** Node name. */
   get name(): string {
     return this.node.localNode().name;
+  }
+
+  /** Probes and push/pulls this node has completed. */
+  progress(): Progress {
+    return {
+      probes: this.metrics.sample(MetricNames.probeNode)?.count ?? 0,
+      pushPulls: this.metrics.sample(MetricNames.pushPullNode)?.count ?? 0,
+    };
   }
 
   /** `ip:port` to join through. */
@@ -297,7 +360,7 @@ export class Teardown {
       for (const p of peers) for (const l of p.logs) console.log(`[${p.nameOrUnknown()}] ${l.level} ${l.msg} ${JSON.stringify(l.fields)}`);
     }
     await Promise.all(
-      peers.map((peer) => Promise.race([peer.shutdown().catch(() => undefined), sleep(5_000)])),
+      peers.map((peer) => Promise.race([peer.shutdown().catch(() => undefined), delay(5_000)])),
     );
     await killAllGoProcesses();
     const allowed = options.allowGoLog ?? [];

@@ -1,3 +1,4 @@
+// @module-tag go
 /**
  * Suspicion and refutation across implementations (SWIM's suspicion mechanism, memberlist's `refute`): a Go
  * memberlist v0.2.2 node that falls behind is suspected by the TS nodes and refutes with a higher incarnation,
@@ -35,16 +36,16 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     await a.memberlist.join([go!.address]);
     await b.memberlist.join([go!.address]);
     const names = [go!.name, a.name, b.name];
-    await Promise.all([a.waitForAlive(names, 5_000), b.waitForAlive(names, 5_000), waitGoAlive([go!], names, 5_000)]);
+    await Promise.all([a.waitForAlive(names, 20_000), b.waitForAlive(names, 20_000), waitGoAlive([go!], names, 20_000)]);
     const before = (await go!.localNode()).incarnation!;
 
     // Every packet and stream reaching the Go node now waits 500-700 ms: its acks come too late for the
     // TS probers (timeout 150 ms), directly, indirectly and over TCP.
     await go!.setSlow(true, { minMs: 500, maxMs: 700 });
-    const suspected = await eventually('a TS node suspects the Go node', 8_000, () =>
+    const suspected = await eventually('a TS node suspects the Go node', 20_000, () =>
       [a, b].flatMap((t) => t.events).find((e) => e.type === 'suspect' && e.member.name === go!.name),
     );
-    const refuted = await eventually('a TS node sees the Go node refute', 8_000, () =>
+    const refuted = await eventually('a TS node sees the Go node refute', 20_000, () =>
       [a, b]
         .flatMap((t) => t.events)
         .find((e) => e.type === 'alive' && e.member.name === go!.name && e.member.incarnation > suspected.member.incarnation),
@@ -53,7 +54,7 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
 
     expect(refuted.member.state).toBe('alive');
     expect((await go!.localNode()).incarnation!).toBeGreaterThan(before);
-    await Promise.all([a.waitForAlive(names, 5_000), b.waitForAlive(names, 5_000)]);
+    await Promise.all([a.waitForAlive(names, 20_000), b.waitForAlive(names, 20_000)]);
     expect(leaveEvents([a, b])).toEqual([]);
   });
 
@@ -63,26 +64,26 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     await gos[1]!.join([gos[0]!.address]);
     await ts.memberlist.join([gos[0]!.address]);
     const names = [gos[0]!.name, gos[1]!.name, ts.name];
-    await Promise.all([ts.waitForAlive(names, 5_000), waitGoAlive(gos, names, 5_000)]);
+    await Promise.all([ts.waitForAlive(names, 20_000), waitGoAlive(gos, names, 20_000)]);
     const before = ts.memberlist.localNode().incarnation;
 
     // 1.5 s without answering: the Go nodes probe it (every 300 ms, 150 ms timeout), fail directly and
     // indirectly, and gossip a suspicion, which waits in the socket buffer until the loop runs again.
     stallEventLoop(1_500);
 
-    const refuted = await eventually('the TS node refutes (bumps its incarnation)', 5_000, () => {
+    const refuted = await eventually('the TS node refutes (bumps its incarnation)', 20_000, () => {
       const self = ts.memberlist.localNode();
       return self.incarnation > before ? self : undefined;
     });
     for (const go of gos) {
-      await eventually(`${go.name} sees the refutation`, 5_000, async () => {
+      await eventually(`${go.name} sees the refutation`, 20_000, async () => {
         const view = (await go.members()).find((m) => m.name === ts.name);
         return view !== undefined && view.state === 'alive' && view.incarnation! >= refuted.incarnation;
       });
       expect(go.events.all().filter((e) => e.type === 'leave')).toEqual([]);
     }
-    await waitGoAlive(gos, names, 5_000);
-    await ts.waitForAlive(names, 5_000);
+    await waitGoAlive(gos, names, 20_000);
+    await ts.waitForAlive(names, 20_000);
   });
 
   it('given a Go node probing a crashed node through two TS relays, then the relays answer with nacks and the prober\'s health score stays 0 (Lifeguard)', async () => {
@@ -100,12 +101,12 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     await victim!.join([prober!.address]);
     for (const r of relays) await r.memberlist.join([prober!.address]);
     const names = ['nack-0', 'nack-1', 'nack-a', 'nack-b'];
-    await waitGoAlive([prober!], names, 5_000);
-    await eventually('the prober is healthy', 5_000, async () => (await prober!.healthScore()) === 0);
+    await waitGoAlive([prober!], names, 20_000);
+    await eventually('the prober is healthy', 20_000, async () => (await prober!.healthScore()) === 0);
 
     await victim!.kill();
     let worst = 0;
-    await eventually('the prober declares the victim dead', 10_000, async () => {
+    await eventually('the prober declares the victim dead', 30_000, async () => {
       worst = Math.max(worst, await prober!.healthScore());
       return (await prober!.nodes()).find((n) => n.name === 'nack-1')?.state === 'dead';
     });
@@ -122,14 +123,14 @@ describe('suspicion and refutation between TS and Go memberlist v0.2.2 nodes', (
     await relays[1]!.join([relays[0]!.address]);
     await prober.memberlist.join([relays[0]!.address]);
     await victim.memberlist.join([relays[1]!.address]);
-    await prober.waitForAlive(['tnack-0', 'tnack-1', 'tnack-prober', 'tnack-victim'], 5_000);
-    await eventually('the prober is healthy', 5_000, () => prober.memberlist.healthScore() === 0);
+    await prober.waitForAlive(['tnack-0', 'tnack-1', 'tnack-prober', 'tnack-victim'], 20_000);
+    await eventually('the prober is healthy', 20_000, () => prober.memberlist.healthScore() === 0);
 
     let worst = 0;
     const watch = setInterval(() => (worst = Math.max(worst, prober.memberlist.healthScore())), 10);
     try {
       await victim.shutdown();
-      await prober.waitForState('tnack-victim', 'dead', 10_000);
+      await prober.waitForState('tnack-victim', 'dead', 30_000);
     } finally {
       clearInterval(watch);
     }

@@ -1,12 +1,15 @@
+// @module-tag go
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '@gossip/gotools';
 import { GO_PEER_DIR, GoPeer, killAllGoProcesses, poll, startGoCluster, type GoPeerEvent } from '../src/index.js';
 import { FAST, bytes, key, text } from './fixtures.js';
+import { eventually, waitForRounds } from './interop-support.js';
 import {
   Keyring,
   cipherOf,
   shutdownTsNodes,
   startTsNode,
+  tsProgress,
   waitForTsMembers,
   waitForTsState,
 } from './ts-node.js';
@@ -29,10 +32,10 @@ describe('mixed clusters: TypeScript nodes and Go memberlist v0.2.2 nodes', () =
 
     await expect(ts.node.join([goPeers[0]!.address])).resolves.toBe(1);
 
-    const seen = await waitForTsMembers(ts, 4, 5_000);
+    const seen = await waitForTsMembers(ts, 4, 20_000);
     expect(seen.map((m) => m.name).sort()).toEqual(['go-0', 'go-1', 'go-2', 'ts-0']);
     for (const peer of goPeers) {
-      const members = await peer.waitForMembers(4, 5_000);
+      const members = await peer.waitForMembers(4, 20_000);
       expect(members.find((m) => m.name === 'ts-0')).toMatchObject({
         addr: '127.0.0.1',
         port: ts.node.localNode().port,
@@ -48,8 +51,8 @@ describe('mixed clusters: TypeScript nodes and Go memberlist v0.2.2 nodes', () =
 
     await expect(go.join([ts.address])).resolves.toBe(1);
 
-    await go.waitForMembers(2, 5_000);
-    await waitForTsMembers(ts, 2, 5_000);
+    await go.waitForMembers(2, 20_000);
+    await waitForTsMembers(ts, 2, 20_000);
   });
 
   it('given three Go and three TS nodes joining in turn, when they converge, then each sees six alive', async () => {
@@ -60,9 +63,9 @@ describe('mixed clusters: TypeScript nodes and Go memberlist v0.2.2 nodes', () =
     await tsNodes[1]!.node.join([tsNodes[0]!.address]);
     await goPeers[2]!.join([tsNodes[2]!.address]);
 
-    for (const ts of tsNodes) await waitForTsMembers(ts, 6, 10_000);
+    for (const ts of tsNodes) await waitForTsMembers(ts, 6, 30_000);
     for (const go of goPeers) {
-      const members = await go.waitForMembers(6, 10_000);
+      const members = await go.waitForMembers(6, 30_000);
       expect(members.every((m) => m.state === 'alive')).toBe(true);
     }
   });
@@ -71,31 +74,31 @@ describe('mixed clusters: TypeScript nodes and Go memberlist v0.2.2 nodes', () =
     const goPeers = await startGoCluster(2, { ...FAST, prefix: 'kill-go' });
     const ts = await startTsNode('kill-ts');
     await ts.node.join([goPeers[0]!.address]);
-    await waitForTsMembers(ts, 3, 5_000);
+    await waitForTsMembers(ts, 3, 20_000);
 
     await goPeers[1]!.kill();
 
-    await waitForTsState(ts, 'kill-go-1', 'dead', 10_000);
-    await goPeers[0]!.waitForState('kill-go-1', 'dead', 10_000);
+    await waitForTsState(ts, 'kill-go-1', 'dead', 30_000);
+    await goPeers[0]!.waitForState('kill-go-1', 'dead', 30_000);
   });
 
   it('given a mixed cluster, when the TS node leaves, then the Go nodes mark it left', async () => {
     const goPeers = await startGoCluster(2, { ...FAST, prefix: 'bye-go' });
     const ts = await startTsNode('bye-ts');
     await ts.node.join([goPeers[0]!.address]);
-    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 5_000)));
+    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 20_000)));
 
     await ts.node.leave(2_000);
     await ts.node.shutdown();
 
-    for (const peer of goPeers) await peer.waitForState('bye-ts', 'left', 5_000);
+    for (const peer of goPeers) await peer.waitForState('bye-ts', 'left', 20_000);
   });
 
   it('given a mixed cluster, when user messages cross in both directions, then each side delivers them', async () => {
     const [go] = await startGoCluster(1, { ...FAST, prefix: 'talk-go' });
     const ts = await startTsNode('talk-ts');
     await ts.node.join([go!.address]);
-    await go!.waitForMembers(2, 5_000);
+    await go!.waitForMembers(2, 20_000);
 
     await ts.node.sendBestEffort('talk-go-0', bytes('ts→go udp'));
     await ts.node.sendReliable('talk-go-0', bytes('ts→go tcp'));
@@ -103,18 +106,16 @@ describe('mixed clusters: TypeScript nodes and Go memberlist v0.2.2 nodes', () =
     await go!.sendReliable('talk-ts', bytes('go→ts tcp'));
     await go!.broadcast(bytes('go→ts gossip'));
 
-    await go!.waitForEvent(isMessage('ts→go udp'), 3_000);
-    await go!.waitForEvent(isMessage('ts→go tcp'), 3_000);
-    await waitForTsMessages(ts.messages, ['go→ts udp', 'go→ts tcp', 'go→ts gossip'], 3_000);
+    await go!.waitForEvent(isMessage('ts→go udp'), 20_000);
+    await go!.waitForEvent(isMessage('ts→go tcp'), 20_000);
+    await waitForTsMessages(ts.messages, ['go→ts udp', 'go→ts tcp', 'go→ts gossip'], 20_000);
   });
 });
 
 async function waitForTsMessages(received: string[], expected: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!expected.every((m) => received.includes(m))) {
-    if (Date.now() > deadline) throw new Error(`TS node received ${JSON.stringify(received)}, expected ${JSON.stringify(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(`TS node receives ${JSON.stringify(expected)} (has ${JSON.stringify(received)})`, timeoutMs, () =>
+    expected.every((m) => received.includes(m)),
+  );
 }
 
 describe('mixed clusters: security, metadata, state and old protocol versions', () => {
@@ -126,10 +127,10 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
     await expect(ts.node.join([goPeers[0]!.address])).resolves.toBe(1);
     await expect(stranger.node.join([goPeers[0]!.address])).rejects.toMatchObject({ code: 'ERR_JOIN' });
 
-    await waitForTsMembers(ts, 3, 5_000);
-    for (const peer of goPeers) await peer.waitForMembers(3, 5_000);
+    await waitForTsMembers(ts, 3, 20_000);
+    for (const peer of goPeers) await peer.waitForMembers(3, 20_000);
     await ts.node.sendReliable('enc-go-1', bytes('sealed'));
-    await goPeers[1]!.waitForEvent(isMessage('sealed'), 3_000);
+    await goPeers[1]!.waitForEvent(isMessage('sealed'), 20_000);
   });
 
   it('given a mixed keyring cluster, when every node installs, uses and removes keys in turn, then no member is lost', async () => {
@@ -138,7 +139,7 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
     const ring = new Keyring([oldKey]);
     const ts = await startTsNode('rot-ts', { cipher: cipherOf(ring) });
     await ts.node.join([goPeers[0]!.address]);
-    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 5_000)));
+    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 20_000)));
     const since = goPeers.map((p) => p.events.mark());
 
     ring.addKey(newKey);
@@ -147,11 +148,11 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
     for (const peer of goPeers) await peer.useKey(newKey);
     ring.removeKey(oldKey);
     for (const peer of goPeers) await peer.removeKey(oldKey);
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // push/pulls and many probes on the new key only
+    await waitForRounds('on the new key only', [...goPeers, tsProgress(ts)], { probes: 6, pushPulls: 2 });
 
-    await waitForTsMembers(ts, 3, 1_000);
+    await waitForTsMembers(ts, 3, 20_000);
     for (const [i, peer] of goPeers.entries()) {
-      await peer.waitForMembers(3, 1_000);
+      await peer.waitForMembers(3, 20_000);
       expect(peer.events.all().slice(since[i]).filter((e) => e.type === 'leave')).toEqual([]);
     }
   });
@@ -163,14 +164,14 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
       delegate: { nodeMeta: () => bytes(meta) },
     });
     await ts.node.join([go!.address]);
-    const joined = await go!.waitForEvent((e) => e.type === 'join' && e.node.name === 'meta-ts', 5_000);
+    const joined = await go!.waitForEvent((e) => e.type === 'join' && e.node.name === 'meta-ts', 20_000);
     if (joined.type !== 'join') throw new Error('unreachable');
     expect(text(joined.node.meta)).toBe('zone=a');
 
     meta = 'zone=b';
     await ts.node.updateNode(2_000);
 
-    const update = await go!.waitForEvent((e) => e.type === 'update' && e.node.name === 'meta-ts', 5_000);
+    const update = await go!.waitForEvent((e) => e.type === 'update' && e.node.name === 'meta-ts', 20_000);
     if (update.type !== 'update') throw new Error('unreachable');
     expect(text(update.node.meta)).toBe('zone=b');
     expect(update.node.incarnation).toBeGreaterThan(joined.node.incarnation!);
@@ -182,7 +183,7 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
 
     await ts.node.join([go.address]);
 
-    const merged = await go.waitForEvent((e) => e.type === 'mergeRemoteState' && text(e.data) === 'from ts', 3_000);
+    const merged = await go.waitForEvent((e) => e.type === 'mergeRemoteState' && text(e.data) === 'from ts', 20_000);
     expect(merged).toMatchObject({ join: true });
     await poll(3_000, () => Promise.resolve(ts.remoteStates.includes('from go') ? true : undefined));
     expect(ts.remoteStates).toContain('from go');
@@ -192,11 +193,11 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
     const goPeers = await startGoCluster(2, { ...FAST, prefix: 'ts-crash-go' });
     const ts = await startTsNode('ts-crash');
     await ts.node.join([goPeers[0]!.address]);
-    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 5_000)));
+    await Promise.all(goPeers.map((p) => p.waitForMembers(3, 20_000)));
 
     await ts.node.shutdown();
 
-    for (const peer of goPeers) await peer.waitForState('ts-crash', 'dead', 10_000);
+    for (const peer of goPeers) await peer.waitForState('ts-crash', 'dead', 30_000);
   });
 
   it('given nodes sharing one port on distinct loopback IPs, when a protocol-version-1 TS node with a key joins Go, then all stay alive', async () => {
@@ -219,12 +220,12 @@ describe('mixed clusters: security, metadata, state and old protocol versions', 
 
     await expect(ts.node.join([first.address])).resolves.toBe(1);
 
-    await waitForTsMembers(ts, 3, 5_000);
+    await waitForTsMembers(ts, 3, 20_000);
     for (const peer of [first, second]) {
-      const members = await peer.waitForMembers(3, 5_000);
+      const members = await peer.waitForMembers(3, 20_000);
       expect(members.find((m) => m.name === 'pv1-ts')!.vsn.slice(0, 3)).toEqual([1, 5, 1]);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // several probe rounds in both directions
+    await waitForRounds('in both directions', [first, second, tsProgress(ts)], { probes: 4 });
     expect(ts.node.members().every((m) => m.state === 'alive')).toBe(true);
     for (const peer of [first, second]) expect((await peer.members()).every((m) => m.state === 'alive')).toBe(true);
   });

@@ -1,9 +1,10 @@
 // Test helper: real TypeScript nodes (@gossip/core over @gossip/transport's UDP/TCP transport) on loopback,
 // with the same shortened timings as the Go peers in FAST, and teardown of everything started.
-import { Memberlist, type MemberlistConfig, type Member, type PacketCipher } from '@gossip/core';
+import { MemoryMetrics, Memberlist, MetricNames, type MemberlistConfig, type Member, type PacketCipher } from '@gossip/core';
 import { Keyring, decryptPacket, encryptPacket } from '@gossip/keyring';
 import { UdpTcpTransport, silentLogger, systemClock, systemRandom } from '@gossip/transport';
 import { GoPeerTimeoutError, poll } from '../src/index.js';
+import type { ProgressSource } from './interop-support.js';
 
 /** The TS equivalent of FAST: memberlist's Local preset with 200 ms probes and 50 ms gossip. */
 export const TS_FAST = {
@@ -37,6 +38,19 @@ export interface TsNode {
   messages: string[];
   /** User state received by push/pull (`mergeRemoteState`). */
   remoteStates: string[];
+  /** The node's metrics, for counting its probes and push/pulls ({@link tsProgress}). */
+  metrics: MemoryMetrics;
+}
+
+/** The node's completed probes and push/pulls, for `waitForRounds`. */
+export function tsProgress(ts: TsNode): ProgressSource {
+  return {
+    name: ts.node.localNode().name,
+    progress: () => ({
+      probes: ts.metrics.sample(MetricNames.probeNode)?.count ?? 0,
+      pushPulls: ts.metrics.sample(MetricNames.pushPullNode)?.count ?? 0,
+    }),
+  };
 }
 
 /** Options of {@link startTsNode}: core config overrides plus the transport's bind address and port. */
@@ -47,6 +61,7 @@ export async function startTsNode(name: string, options: TsNodeOptions = {}): Pr
   const { bindAddress = '127.0.0.1', bindPort = 0, userState, ...overrides } = options;
   const messages: string[] = [];
   const remoteStates: string[] = [];
+  const metrics = new MemoryMetrics();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   const transport = new UdpTcpTransport({ bindAddress, bindPort, logger: silentLogger });
   const node = await Memberlist.create({
@@ -54,6 +69,7 @@ export async function startTsNode(name: string, options: TsNodeOptions = {}): Pr
     transport,
     clock: systemClock,
     random: systemRandom,
+    metrics,
     ...TS_FAST,
     delegate: {
       notifyMsg: (m) => messages.push(decode(m)),
@@ -64,7 +80,7 @@ export async function startTsNode(name: string, options: TsNodeOptions = {}): Pr
   });
   running.add(node);
   const self = node.localNode();
-  return { node, address: self.address, messages, remoteStates };
+  return { node, address: self.address, messages, remoteStates, metrics };
 }
 
 /** Shuts down every TS node started by {@link startTsNode}. */

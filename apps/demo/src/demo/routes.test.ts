@@ -1,17 +1,10 @@
 /** The HTTP API's demo routes (`/v1/demo`, kill and revive) served by the agents of an in-process demo cluster. */
 import { type DemoNodeStatus, createCliLogger } from '@gossip/agent';
+import { waitFor } from '@gossip/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoCluster } from './cluster.js';
 
 const logger = createCliLogger('silent');
-
-async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('HTTP API in demo mode', () => {
   let cluster: DemoCluster;
@@ -42,10 +35,10 @@ describe('HTTP API in demo mode', () => {
     expect(kill.status).toBe(200);
     expect(((await kill.json()) as { nodes: DemoNodeStatus[] }).nodes[2]).toMatchObject({ name: 'node-3', running: false });
     expect((await fetch(`${base}/v1/demo/nodes/node-3/kill`, { method: 'POST' })).status).toBe(409);
-    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state !== 'alive', 10_000);
+    await waitFor(() => cluster.agent('node-1')!.node.member('node-3')?.state !== 'alive', 10_000);
 
     expect((await fetch(`${base}/v1/demo/nodes/node-3/revive`, { method: 'POST' })).status).toBe(200);
-    await eventually(() => cluster.agent('node-1')!.node.member('node-3')?.state === 'alive', 10_000);
+    await waitFor(() => cluster.agent('node-1')!.node.member('node-3')?.state === 'alive', 10_000);
     expect(cluster.agent('node-3')!.node.localNode().incarnation).toBeGreaterThan(1);
   }, 20_000);
 });

@@ -1,3 +1,4 @@
+import { waitFor } from '@gossip/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../agent/agent.js';
 import { createCliLogger } from '../agent/logger.js';
@@ -9,21 +10,15 @@ type Json = Record<string, unknown>;
 
 const logger = createCliLogger('silent');
 
-async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Reads server-sent events from `url` until `until` returns true for the collected events. */
-async function readEvents(url: string, until: (events: Sse[]) => boolean): Promise<Sse[]> {
+/**
+ * Reads server-sent events from `url` into `events` (so the caller can watch them arrive) until `until` returns
+ * true for the collected events; gives up after 10 s.
+ */
+async function readEvents(url: string, until: (events: Sse[]) => boolean, events: Sse[] = []): Promise<Sse[]> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), 10_000);
   const res = await fetch(url, { signal: ac.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const events: Sse[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
   try {
@@ -56,7 +51,7 @@ describe('HTTP API of a plain agent', () => {
     b = await Agent.start({ name: 'api-b', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger });
     await b.join([a.node.localNode().address]);
     base = `http://${a.http!.address}`;
-    await eventually(() => a.node.numMembers() === 2);
+    await waitFor(() => a.node.numMembers() === 2);
   });
   afterAll(async () => {
     await Promise.all([a.stop({ leave: false }), b.stop({ leave: false })]);
@@ -79,7 +74,7 @@ describe('HTTP API of a plain agent', () => {
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ key: 'a key/with slash', value: 'héllo', stamp: { node: 'api-a' } });
     const other = `http://${b.http!.address}/v1/kv/${encodeURIComponent('a key/with slash')}`;
-    await eventually(async () => (await fetch(other)).status === 200);
+    await waitFor(async () => (await fetch(other)).status === 200);
     expect(await (await fetch(other)).json()).toMatchObject({ value: 'héllo' });
 
     const list = (await (await fetch(`http://${b.http!.address}/v1/kv`)).json()) as Json;
@@ -87,7 +82,7 @@ describe('HTTP API of a plain agent', () => {
     expect(list.digest).toBe(a.store.digest());
 
     expect((await fetch(other, { method: 'DELETE' })).status).toBe(200);
-    await eventually(async () => (await fetch(`${base}/v1/kv/${encodeURIComponent('a key/with slash')}`)).status === 404);
+    await waitFor(async () => (await fetch(`${base}/v1/kv/${encodeURIComponent('a key/with slash')}`)).status === 404);
     expect((await fetch(other, { method: 'DELETE' })).status).toBe(404);
   });
 
@@ -118,13 +113,19 @@ describe('HTTP API of a plain agent', () => {
     expect(text).toMatch(/^gossip_members\{state="alive"\} 2$/m);
     expect(text).toMatch(/^gossip_health_score 0$/m);
     expect(text).toMatch(/^memberlist_/m);
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# TYPE \S+ (counter|gauge|summary)|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?[\d.e+-]+|.* (NaN|[+-]Inf))$/);
+    expect(text).toMatch(/^# HELP memberlist_udp_sent_total Bytes sent in datagrams\.$/m);
+    expect(text).toMatch(/^# TYPE memberlist_udp_sent_total counter$/m);
+    for (const line of text.trim().split('\n')) {
+      expect(line).toMatch(/^(# HELP \S+ .+|# TYPE \S+ (counter|gauge|summary)|[a-zA-Z_:][\w:]*(\{[^}]*\})? -?[\d.e+-]+|.* (NaN|[+-]Inf))$/);
+    }
   });
 
   it('given GET /events, then history is replayed (joins) and live key/value changes stream as SSE', async () => {
     const url = `${base}/v1/events`;
-    const done = readEvents(url, (evs) => evs.some((e) => e.data.kind === 'kv' && e.data.key === 'live'));
-    await new Promise((r) => setTimeout(r, 100));
+    const seen: Sse[] = [];
+    const done = readEvents(url, (evs) => evs.some((e) => e.data.kind === 'kv' && e.data.key === 'live'), seen);
+    // Subscribed once the history replay has arrived: only then can the live change below reach this stream.
+    await waitFor(() => seen.length > 0, 10_000, 'the SSE history replay');
     await fetch(`${base}/v1/kv/live`, { method: 'PUT', body: 'now' });
     const events = await done;
     expect(events.find((e) => e.data.kind === 'member' && e.data.member.name === 'api-b')?.data).toMatchObject({ kind: 'member', type: 'join' });

@@ -1,17 +1,19 @@
+// @module-tag go
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGoProgram } from '@gossip/gotools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readExactly, startNode, waitFor, type Node } from './net-test-helpers.js';
+import { waitFor } from '@gossip/test-support';
+import { readExactly, startNode, type Node } from './net-test-helpers.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../tooling/transport-bench');
 
 /**
  * Against Go memberlist's own NetTransport (Debian v0.2.2): proves the socket-level contract — one port number
- * for UDP and TCP, UDP sent from the listening socket — holds between the two implementations. Fails (never
- * skips) when Go is missing: CI installs it.
+ * for UDP and TCP, UDP sent from the listening socket — holds between the two implementations. Tagged `go`:
+ * skipped without Go, a failure with GOSSIP_REQUIRE_GO=1 (CI installs Go).
  */
 describe('UdpTcpTransport against Go memberlist NetTransport', () => {
   let go: ChildProcessWithoutNullStreams;

@@ -24,15 +24,6 @@ export async function startNode(options: UdpTcpTransportOptions = {}): Promise<N
   return { transport, address: ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`, packets, streams, logs };
 }
 
-/** Polls `predicate` every 5 ms until it holds or `ms` pass (test helper for real sockets). */
-export async function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Reads until `n` bytes have arrived (test helper). */
 export async function readExactly(stream: Stream, n: number): Promise<Uint8Array> {
   const out = new Uint8Array(n);
