@@ -12,7 +12,7 @@ import {
   createNode,
 } from 'gossip';
 import { KvReplicator } from '../kv/replicator.js';
-import { KvStore } from '../kv/store.js';
+import { type KvLimits, KvStore } from '../kv/store.js';
 import { type DemoControl, HttpApi } from '../http/server.js';
 import { Feed, type MemberFeedEvent } from './feed.js';
 import { encodeAgentMeta, memberToJson } from './member-json.js';
@@ -37,6 +37,8 @@ export interface AgentOptions {
   readonly tunables?: Partial<MemberlistTunables>;
   /** Where the agent and the node log. */
   readonly logger: Logger;
+  /** Key/value store limits; default `DEFAULT_KV_LIMITS`. */
+  readonly kvLimits?: Partial<KvLimits>;
   /** Demo mode: lets the dashboard kill and revive nodes of an in-process demo cluster. */
   readonly demo?: DemoControl;
 }
@@ -86,7 +88,7 @@ export class Agent {
     const { logger } = options;
     const metrics = new MemoryMetrics();
     const feed = new Feed();
-    const store = new KvStore({ node: options.name });
+    const store = new KvStore({ node: options.name, limits: options.kvLimits });
     const preset = options.preset ?? 'lan';
     let node: Memberlist | undefined;
     const replicator = new KvReplicator({
@@ -130,6 +132,11 @@ export class Agent {
   /** The node's name. */
   get name(): string {
     return this.node.localNode().name;
+  }
+
+  /** Replicated records of new keys refused because the replica was at its hard bound (see `KvLimits`). */
+  get kvRefusedFull(): number {
+    return this.replicator.refusedFull;
   }
 
   /** Whether {@link Agent.stop} was called. */

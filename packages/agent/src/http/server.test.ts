@@ -104,6 +104,24 @@ describe('HTTP API of a plain agent', () => {
     expect((await fetch(`${base}/v1/demo`)).status).toBe(404);
   });
 
+  it('given a store at capacity, when PUT of a new key, then 507 with a JSON error and nothing is applied; updates still succeed', async () => {
+    const full = await Agent.start({ name: 'api-full', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger, kvLimits: { maxEntries: 1 } });
+    try {
+      const api = `http://${full.http!.address}/v1/kv`;
+      expect((await fetch(`${api}/one`, { method: 'PUT', body: '1' })).status).toBe(200);
+      const refused = await fetch(`${api}/two`, { method: 'PUT', body: '2' });
+      expect(refused.status).toBe(507);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await refused.json()).toMatchObject({ error: { code: 'ERR_KV_FULL', message: expect.stringMatching(/maximum of 1/) } });
+      expect((await fetch(`${api}/two`)).status).toBe(404);
+      expect((await fetch(`${api}/one`, { method: 'PUT', body: 'updated' })).status).toBe(200);
+      const health = (await (await fetch(`http://${full.http!.address}/v1/health`)).json()) as Json;
+      expect(health.kv).toMatchObject({ keys: 1, maxEntries: 1, maxReplicaEntries: 2, refusedFull: 0 });
+    } finally {
+      await full.stop({ leave: false });
+    }
+  });
+
   it('given GET /health, then it reports the health score, member counts and the store', async () => {
     const health = (await (await fetch(`${base}/v1/health`)).json()) as Json;
     expect(health).toMatchObject({ node: 'api-a', healthScore: 0, members: { alive: 2, suspect: 0, dead: 0, left: 0 }, demo: false });

@@ -140,7 +140,14 @@ async function route(req: IncomingMessage, res: ServerResponse, agent: Agent | u
       node: agent.name,
       healthScore: agent.node.healthScore(),
       members: memberCounts(agent),
-      kv: { keys: agent.store.size, tombstones: agent.store.tombstones, digest: agent.store.digest() },
+      kv: {
+        keys: agent.store.size,
+        tombstones: agent.store.tombstones,
+        digest: agent.store.digest(),
+        maxEntries: agent.store.limits.maxEntries,
+        maxReplicaEntries: agent.store.limits.maxReplicaEntries,
+        refusedFull: agent.kvRefusedFull,
+      },
       uptimeMs: Date.now() - agent.startedAt,
       demo: demo !== undefined,
     });
