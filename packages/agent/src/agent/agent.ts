@@ -13,7 +13,8 @@ import {
 } from 'gossip';
 import { KvReplicator } from '../kv/replicator.js';
 import { type KvLimits, KvStore } from '../kv/store.js';
-import { type DemoControl, HttpApi } from '../http/server.js';
+import type { DemoControl } from '../http/demo-control.js';
+import { HttpApi } from '../http/server.js';
 import { Feed, type MemberFeedEvent } from './feed.js';
 import { encodeAgentMeta, memberToJson } from './member-json.js';
 
@@ -37,6 +38,8 @@ export interface AgentOptions {
   readonly tunables?: Partial<MemberlistTunables>;
   /** Where the agent and the node log. */
   readonly logger: Logger;
+  /** Token that state-changing HTTP routes require (`Authorization: Bearer …`); none requires none. */
+  readonly httpToken?: string;
   /** Key/value store limits; default `DEFAULT_KV_LIMITS`. */
   readonly kvLimits?: Partial<KvLimits>;
   /** Demo mode: lets the dashboard kill and revive nodes of an in-process demo cluster. */
@@ -98,7 +101,7 @@ export class Agent {
       metrics,
     });
     const started: { agent?: Agent } = {};
-    const http = options.http === undefined ? undefined : await HttpApi.listen(options.http, () => started.agent, options.demo);
+    const http = options.http === undefined ? undefined : await HttpApi.listen(options.http, () => started.agent, { demo: options.demo, token: options.httpToken });
     try {
       node = await createNode({
         ...options.tunables,
