@@ -3,7 +3,6 @@
  * shapes are the API's contract (see the README's table); fields may be added, never changed.
  */
 import type { Agent } from '../agent/agent.js';
-import { memberToJson } from '../agent/member-json.js';
 import { isDemoError } from '../errors.js';
 import { readBody, sendError, sendErrorAndClose, sendJson, sendText } from './respond.js';
 import type { RequestContext, Route } from './router.js';
@@ -42,7 +41,7 @@ function metricsText(agent: Agent): string {
 
 function members({ res, url, agent }: RequestContext): void {
   const all = url.searchParams.get('all') !== '0';
-  const list = (all ? agent.node.allMembers() : agent.node.members()).map((m) => memberToJson(m));
+  const list = (all ? agent.node.allMembers() : agent.node.members()).map((m) => agent.memberJson(m));
   list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   sendJson(res, 200, list);
 }

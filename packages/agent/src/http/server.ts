@@ -15,6 +15,7 @@ import { refuseStateChange } from './guard.js';
 import { refuseRequest, sendError, sendText } from './respond.js';
 import { DATA_ROUTES } from './routes-data.js';
 import { DEMO_ROUTES } from './routes-demo.js';
+import { operationRoutes } from './routes-ops.js';
 import { type ApiContext, type Route, StreamSlots, matchRoute } from './router.js';
 import { MAX_EVENT_STREAMS } from './sse.js';
 
@@ -47,7 +48,7 @@ export class HttpApi {
    */
   static async listen(address: string, agent: () => Agent | undefined, options: HttpApiOptions = {}): Promise<HttpApi> {
     const { host, port } = splitHostPort(address);
-    const routes = [...DATA_ROUTES, ...DEMO_ROUTES, ...(options.routes ?? [])];
+    const routes = [...DATA_ROUTES, ...DEMO_ROUTES, ...operationRoutes(), ...(options.routes ?? [])];
     const streams = new StreamSlots(MAX_EVENT_STREAMS);
     // Filled once the port is known (port 0 picks one); requests cannot arrive before.
     const ready: { api?: ApiContext } = {};
