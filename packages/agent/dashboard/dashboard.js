@@ -1,5 +1,5 @@
 // The gossip dashboard: plain browser JavaScript, no build step, no network beyond this agent.
-// State comes from the agent's JSON API; the /events stream (SSE) says when to refresh and fills the timeline.
+// State comes from the agent's JSON API (/v1); the /v1/events stream (SSE) says when to refresh and fills the timeline.
 'use strict';
 (function () {
   const $ = (sel) => document.querySelector(sel);
@@ -197,13 +197,31 @@
   }
 
   // ---- actions ----
+  // State-changing requests carry the agent's API token when it has one (gossip agent --http-token): asked once,
+  // on the first 401, and kept for this tab only.
+  async function change(path, init) {
+    const send = () => {
+      const token = sessionStorage.getItem('gossip-token');
+      return fetch(path, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    };
+    let res = await send();
+    if (res.status === 401) {
+      const token = prompt('This agent needs its API token (gossip agent --http-token):');
+      if (token) {
+        sessionStorage.setItem('gossip-token', token);
+        res = await send();
+      }
+    }
+    return res;
+  }
+
   $('#kv-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const key = $('#kv-key').value.trim();
     const msg = $('#kv-msg');
     if (!key) return;
     try {
-      const res = await fetch(`/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
+      const res = await change(`/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ? body.error.message : `HTTP ${res.status}`);
       msg.className = 'form-msg';
@@ -220,12 +238,12 @@
     const target = ev.target.closest('button');
     if (!target) return;
     if (target.dataset.delete) {
-      await fetch(`/v1/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
+      await change(`/v1/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
       refreshSoon();
     } else if (target.dataset.action) {
       target.disabled = true;
       try {
-        const res = await fetch(`/v1/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
+        const res = await change(`/v1/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
         if (!res.ok) alert((await res.json()).error.message);
       } finally {
         refreshSoon();

@@ -137,14 +137,22 @@ export class Agent {
       options.http === undefined
         ? undefined
         : await HttpApi.listen(options.http, () => started.agent, { demo: options.demo, token: options.httpToken });
-    const meta = (): Uint8Array =>
-      encodeAgentMeta({
-        ...(http === undefined ? {} : { http: http.address }),
-        ...(options.tags === undefined || Object.keys(options.tags).length === 0 ? {} : { tags: { ...options.tags } }),
-        ...(keyring === undefined ? {} : { keys: keyring.keys().map(keyFingerprint) }),
-      });
+    const base = {
+      ...(http === undefined ? {} : { http: http.address }),
+      ...(options.tags === undefined || Object.keys(options.tags).length === 0 ? {} : { tags: { ...options.tags } }),
+    };
+    const withKeys = (): Uint8Array => encodeAgentMeta({ ...base, ...(keyring === undefined ? {} : { keys: keyring.keys().map(keyFingerprint) }) });
+    // While a rotation has several keys installed the fingerprints may no longer fit beside large tags: they are
+    // then left out (keys list shows fewer holders) rather than failing the node's metadata.
+    const meta = (): Uint8Array => {
+      try {
+        return withKeys();
+      } catch {
+        return encodeAgentMeta(base);
+      }
+    };
     try {
-      meta(); // Refuse tags over the metadata limit before binding anything.
+      withKeys(); // Refuse tags over the metadata limit before binding anything.
       node = await createNode({
         ...options.tunables,
         name: options.name,
