@@ -71,6 +71,8 @@ export class Agent {
   readonly http: HttpApi | undefined;
   /** The encryption keyring (live: changing it rotates the running node), when encrypted. */
   readonly keyring: Keyring | undefined;
+  /** The last successful probe of each member by this node: round-trip time and when (`performance.now()`). */
+  readonly rtts = new Map<string, { rttMs: number; at: number }>();
   /** Failed members an operator forced out (`force-leave`), by name, with the incarnation they failed at. */
   readonly forcedLeft = new Map<string, number>();
   /** The options it was started with. */
@@ -163,6 +165,7 @@ export class Agent {
         label: options.label,
         logger,
         metrics,
+        ping: { notifyPingComplete: (other, rttMs) => started.agent?.rtts.set(other.name, { rttMs, at: performance.now() }) },
         delegate: {
           nodeMeta: meta,
           getBroadcasts: (overhead, limit) => replicator.getBroadcasts(overhead, limit),
@@ -224,7 +227,10 @@ export class Agent {
   /** A member's JSON form, `left` when an operator forced it out after it failed. */
   memberJson(member: Parameters<typeof memberToJson>[0]): ReturnType<typeof memberToJson> {
     const forced = this.forcedLeft.get(member.name);
-    return memberToJson(member, performance.now(), forced !== undefined && forced >= member.incarnation);
+    const now = performance.now();
+    const json = memberToJson(member, now, forced !== undefined && forced >= member.incarnation);
+    const probe = this.rtts.get(member.name);
+    return probe === undefined ? json : { ...json, rttMs: Math.round(probe.rttMs * 10) / 10, probedAgoMs: Math.round(now - probe.at) };
   }
 
   /**

@@ -23,6 +23,10 @@ export interface MemberJson {
   readonly http?: string;
   /** The member's tags (`gossip agent --tag k=v`); `{}` for members without agent metadata. */
   readonly tags: Readonly<Record<string, string>>;
+  /** Round-trip time of this node's last successful probe of the member (ms), once there was one. */
+  readonly rttMs?: number;
+  /** How long ago that probe was (ms). */
+  readonly probedAgoMs?: number;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -47,6 +47,11 @@ describe('operation routes of the HTTP API', () => {
   it('given GET /v1/members, then tags from the agents metadata are listed', async () => {
     const members = (await (await fetch(`${api}/members`)).json()) as MemberJson[];
     expect(members.map((m) => [m.name, m.tags])).toEqual([['ops-a', { role: 'web' }], ['ops-b', { role: 'web' }], ['ops-c', {}]]);
+    // The Local preset probes every second: each peer soon has a round-trip time from our probes.
+    await eventually(async () => {
+      const list = (await (await fetch(`${api}/members`)).json()) as MemberJson[];
+      return list.filter((m) => m.name !== 'ops-a').every((m) => typeof m.rttMs === 'number' && typeof m.probedAgoMs === 'number');
+    });
   });
 
   it('given GET /v1/info, then node, incarnation, health score, counts and counters are reported', async () => {
