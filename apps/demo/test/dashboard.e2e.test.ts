@@ -28,7 +28,8 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
       host: '127.0.0.1',
       httpBasePort: 0,
       preset: 'local',
-      tunables: { retransmitMult: DEMO_RETRANSMIT_MULT },
+      // Dead members are reaped 8 s after their death (Local preset: 15 s), so the test sees the dashboard keep them.
+      tunables: { retransmitMult: DEMO_RETRANSMIT_MULT, gossipToTheDeadTimeMs: 8_000 },
       logger: createCliLogger('silent'),
     });
     await cluster.start();
@@ -131,6 +132,13 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
     await page.click('#members-table tr[data-name="node-2"] td:first-child', { position: { x: 3, y: 3 } });
     await page.waitForSelector('#detail-name:has-text("node-2")');
   });
+
+  it('given node-3 reaped from the member list, then the dashboard keeps it in view, greyed, with its times', async () => {
+    await expect.poll(async () => (await (await fetch(`${base}/v1/members`)).json()) as { name: string }[], { timeout: 20_000, interval: 200 }).not.toContainEqual(expect.objectContaining({ name: 'node-3' }));
+    await page.waitForSelector('#members-table tr.gone[data-name="node-3"][data-state="dead"]', { timeout: 10_000 });
+    expect(await page.textContent('#members-table tr[data-name="node-3"] .since')).toMatch(/^since \d{2}:\d{2}:\d{2} · reaped$/);
+    expect(await page.textContent('#summary-text')).toMatch(/1 gone from the member list/);
+  }, 40_000);
 
   it('given 1400 px and 420 px wide windows, then the layout fits (no sideways scrolling at 420 px) and screenshots are kept', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
