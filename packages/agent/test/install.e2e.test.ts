@@ -117,6 +117,11 @@ describe('installing gossip from packed tarballs into an empty folder', () => {
     expect((await members('--name', 'batch-.*')).map((m) => m.name)).toEqual(['batch-1']);
     expect(await npx(['members', '--http', httpA])).toMatch(/^web-2 +127\.0\.0\.1:\d+ +alive +role=web$/m);
 
+    // The dashboard ships in the package and is served by the installed agent.
+    const page = await fetch(`http://${httpA}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<title>gossip/);
+
     const info = await npx(['info', '--http', httpB]);
     expect(info).toMatch(/name +=\s+web-2/);
     expect(info).toMatch(/incarnation = \d+/);
