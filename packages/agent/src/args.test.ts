@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseHostPort, parseSeeds } from './args.js';
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toMatchObject({ code: 'ERR_USAGE' });
-    return (err as Error).message;
-  }
-  throw new Error('expected ERR_USAGE');
-}
+import { usageMessage as usage } from './testing/usage.js';
 
 describe('argument parsing', () => {
   it('given durations in ms, s, m, h or bare seconds, then they convert to ms; 0 and forever mean no limit', () => {

@@ -1,16 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseAgentArgs } from '../commands/agent.js';
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toMatchObject({ code: 'ERR_USAGE' });
-    return (err as Error).message;
-  }
-  throw new Error('expected ERR_USAGE');
-}
+import { usageMessage as usage } from '../testing/usage.js';
 
 const key = Buffer.alloc(16, 7).toString('base64');
 const key2 = Buffer.alloc(32, 9).toString('base64');

@@ -3,6 +3,7 @@ import { type CliLogLevel, LOG_LEVELS, type LogRecord, formatLogLine } from '../
 import type { MemberJson } from '../agent/member-json.js';
 import { parseChoice, parseFlagsAndArgs, usageError } from '../args.js';
 import { apiFetch, apiJson } from '../client.js';
+import { SseReader } from '../sse-reader.js';
 import { type Io, untilInterrupted } from '../io.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_USAGE, clientOptions } from './client-flags.js';
 
@@ -98,23 +99,14 @@ export async function runMonitor(argv: readonly string[], io: Io): Promise<numbe
   const stop = untilInterrupted();
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   void stop.done.then(() => reader.cancel());
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const sse = new SseReader();
   let interrupted = false;
   void stop.done.then(() => (interrupted = true));
   try {
     for (;;) {
       const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) io.out(formatMonitorEvent(event, JSON.parse(data) as Record<string, unknown>));
-      }
+      if (done || value === undefined) break;
+      for (const { event, data } of sse.push(value)) io.out(formatMonitorEvent(event, data as Record<string, unknown>));
     }
   } finally {
     stop.dispose();

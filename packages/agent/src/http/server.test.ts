@@ -3,6 +3,7 @@ import { Agent } from '../agent/agent.js';
 import { createCliLogger } from '../agent/logger.js';
 import type { FeedEvent } from '../agent/feed.js';
 import type { MemberJson } from '../agent/member-json.js';
+import { SseReader } from '../sse-reader.js';
 
 type Sse = { event: string; data: FeedEvent };
 type Json = Record<string, unknown>;
@@ -24,19 +25,10 @@ async function readEvents(url: string, until: (events: Sse[]) => boolean): Promi
   const res = await fetch(url, { signal: ac.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: Sse[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const sse = new SseReader();
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as FeedEvent });
-      }
+      for (const { event, data } of sse.push(chunk)) events.push({ event, data: data as FeedEvent });
       if (until(events)) break;
     }
   } finally {
