@@ -71,5 +71,7 @@ export function keyFingerprint(key: Uint8Array): string {
 export interface OpResult {
   readonly node: string;
   readonly ok: boolean;
+  /** The member runs no agent, so nothing was sent to it. */
+  readonly skipped?: boolean;
   readonly error?: string;
 }

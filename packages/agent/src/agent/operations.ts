@@ -6,6 +6,7 @@ import { type Member, KeyringError, decodeKeyBase64 } from 'gossip';
 import { DemoError } from '../errors.js';
 import type { Agent } from './agent.js';
 import { type ControlOp, type OpResult, decodeControl, encodeControl, keyFingerprint } from './control.js';
+import { decodeAgentMeta, metaText } from './member-json.js';
 
 /** How long a metadata update (new key fingerprints) may take to be sent. */
 const META_UPDATE_TIMEOUT_MS = 5_000;
@@ -39,13 +40,23 @@ function apply(agent: Agent, op: ControlOp, from: 'api' | 'peer'): void {
   void agent.node.updateNode(META_UPDATE_TIMEOUT_MS).catch((err: unknown) => agent.logger.warn({ err }, 'could not spread the new key fingerprints'));
 }
 
-/** Applies `op` here, then sends it to every other live member; one result per member, this one first. */
+/** Whether `m` runs a gossip agent (its metadata is agent JSON), so it understands control messages. */
+function isAgent(m: Member): boolean {
+  const text = metaText(m.meta);
+  return text.metaEncoding === 'utf8' && Object.keys(decodeAgentMeta(text.meta)).length > 0;
+}
+
+/**
+ * Applies `op` here, then sends it to every other live member that runs an agent; one result per member, this
+ * one first. Members that do not (Go memberlist nodes) are not sent anything and are reported as skipped.
+ */
 async function fanOut(agent: Agent, op: ControlOp): Promise<OpResult[]> {
   apply(agent, op, 'api');
   const message = encodeControl(op);
   const others = agent.node.members().filter((m: Member) => m.name !== agent.name).sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true }));
   const sent = await Promise.all(
     others.map(async (m): Promise<OpResult> => {
+      if (!isAgent(m)) return { node: m.name, ok: false, skipped: true, error: 'not a gossip agent (e.g. a Go memberlist node): not changed' };
       try {
         await agent.node.sendReliable(m, message);
         return { node: m.name, ok: true };

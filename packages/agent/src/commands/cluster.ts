@@ -32,8 +32,10 @@ ${CLIENT_FLAGS_USAGE}`;
 
 /** Prints one line per member of an operation's results; exit 1 if any failed. */
 export function reportResults(io: Io, what: string, results: readonly OpResult[]): number {
-  const failed = results.filter((r) => !r.ok);
-  io.out(`${what}: ${results.length - failed.length} of ${results.length} members`);
+  const failed = results.filter((r) => !r.ok && r.skipped !== true);
+  const skipped = results.filter((r) => r.skipped === true);
+  io.out(`${what}: ${results.length - failed.length - skipped.length} of ${results.length} members`);
+  for (const r of skipped) io.err(`  ${r.node}: skipped, ${r.error ?? 'not a gossip agent'}`);
   for (const r of failed) io.err(`  ${r.node}: ${r.error ?? 'failed'}`);
   return failed.length === 0 ? 0 : 1;
 }

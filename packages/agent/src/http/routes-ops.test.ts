@@ -1,4 +1,5 @@
 /** The operation routes behind the CLI (info, join, leave, force-leave, keys, monitor) against real agents on loopback. */
+import { createNode, silentLogger } from 'gossip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../agent/agent.js';
 import { keyFingerprint } from '../agent/control.js';
@@ -124,5 +125,26 @@ describe('operation routes of the HTTP API', () => {
     const res = await fetch(`http://${b.http!.address}/v1/leave`, { method: 'POST' });
     expect(await res.json()).toEqual({ leaving: true, node: 'ops-b' });
     await expect(b.stopRequested).resolves.toMatch(/leave requested/);
+  });
+});
+
+describe('operations in a cluster with a plain memberlist node (no agent)', () => {
+  it('given a key install, then the plain node is sent nothing and reported as skipped', async () => {
+    const agent = await start('mixed-agent');
+    const received: Uint8Array[] = [];
+    const plain = await createNode({ name: 'plain', bind: '127.0.0.1:0', preset: 'local', keys: [oldKey], logger: silentLogger, delegate: { notifyMsg: (m) => void received.push(m) } });
+    try {
+      await plain.join([agent.node.localNode().address]);
+      await eventually(() => agent.node.numMembers() === 2);
+      const res = await fetch(`http://${agent.http!.address}/v1/keys/install`, { method: 'POST', body: JSON.stringify({ key: newKey }) });
+      expect(((await res.json()) as { results: unknown[] }).results).toEqual([
+        { node: 'mixed-agent', ok: true },
+        { node: 'plain', ok: false, skipped: true, error: expect.stringMatching(/not a gossip agent/) },
+      ]);
+      expect(received).toEqual([]);
+    } finally {
+      await plain.shutdown();
+      await agent.stop({ leave: false });
+    }
   });
 });
