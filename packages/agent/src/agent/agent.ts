@@ -35,6 +35,8 @@ export interface AgentOptions {
   readonly http?: string;
   /** Token that state-changing HTTP routes require (`Authorization: Bearer …`); none requires none. */
   readonly httpToken?: string;
+  /** Host names the HTTP API accepts for state changes besides loopback names and its own IPs. */
+  readonly httpAllowedHosts?: readonly string[];
   /** Base64 AES keys, primary first; none means plaintext. */
   readonly keys?: readonly string[];
   /** Cluster label. */
@@ -138,7 +140,7 @@ export class Agent {
     const http =
       options.http === undefined
         ? undefined
-        : await HttpApi.listen(options.http, () => started.agent, { demo: options.demo, token: options.httpToken });
+        : await HttpApi.listen(options.http, () => started.agent, { demo: options.demo, token: options.httpToken, allowedHosts: options.httpAllowedHosts });
     const base = {
       ...(http === undefined ? {} : { http: http.address }),
       ...(options.tags === undefined || Object.keys(options.tags).length === 0 ? {} : { tags: { ...options.tags } }),

@@ -29,13 +29,14 @@ describe('gossip agent configuration', () => {
       '/etc/gossip.json': JSON.stringify({
         name: 'from-file', bind: '127.0.0.1:8000', join: '127.0.0.1:8001', http: '127.0.0.1:8080', encrypt: key, keys: [key2],
         tags: { role: 'db', zone: 'a' }, label: 'l', preset: 'wan', log_level: 'warn', log_json: true, http_token: 'file-token-123', http_insecure: false,
+        http_allowed_hosts: ['Gossip.Example'],
       }), // prettier-ignore
     };
     const read = (p: string): string => files[p] ?? '';
     const config = parseAgentArgs(['--config-file', '/etc/gossip.json', '--name', 'from-flag', '--tag', 'role=web'], {}, read);
     expect(config).toMatchObject({
       name: 'from-flag', bind: '127.0.0.1:8000', join: ['127.0.0.1:8001'], http: '127.0.0.1:8080', keys: [key, key2], tags: { role: 'web', zone: 'a' },
-      label: 'l', preset: 'wan', logLevel: 'warn', logJson: true, httpToken: 'file-token-123',
+      label: 'l', preset: 'wan', logLevel: 'warn', logJson: true, httpToken: 'file-token-123', httpAllowedHosts: ['gossip.example'],
     }); // prettier-ignore
   });
 

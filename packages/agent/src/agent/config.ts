@@ -26,6 +26,8 @@ export interface AgentConfig {
   readonly http: string;
   readonly httpToken?: string;
   readonly httpInsecure: boolean;
+  /** Host names (DNS) the API accepts for state changes, besides loopback names and its own IPs. */
+  readonly httpAllowedHosts: string[];
   /** Base64 keys, primary first (`encrypt`, then `keys`). */
   readonly keys: string[];
   readonly tags: Record<string, string>;
@@ -44,6 +46,7 @@ export interface AgentFlagValues {
   http?: string;
   'http-token'?: string;
   'http-insecure'?: boolean;
+  'http-allowed-host'?: string[];
   encrypt?: string;
   key?: string[];
   tag?: string[];
@@ -62,6 +65,7 @@ export const CONFIG_KEYS: Readonly<Record<string, keyof AgentFlagValues>> = {
   http: 'http',
   http_token: 'http-token',
   http_insecure: 'http-insecure',
+  http_allowed_hosts: 'http-allowed-host',
   encrypt: 'encrypt',
   keys: 'key',
   tags: 'tag',
@@ -71,7 +75,7 @@ export const CONFIG_KEYS: Readonly<Record<string, keyof AgentFlagValues>> = {
   log_json: 'log-json',
 };
 
-const LIST_FLAGS = new Set<keyof AgentFlagValues>(['join', 'key']);
+const LIST_FLAGS = new Set<keyof AgentFlagValues>(['join', 'key', 'http-allowed-host']);
 const BOOL_FLAGS = new Set<keyof AgentFlagValues>(['http-insecure', 'log-json']);
 
 /** Reads a config file into flag values; unknown keys and wrong types are usage errors naming the file. */
@@ -159,6 +163,10 @@ export function resolveAgentConfig(flags: AgentFlagValues, file: AgentFlagValues
     http,
     httpToken,
     httpInsecure,
+    httpAllowedHosts: (pick('http-allowed-host') ?? []).map((h) => {
+      if (!/^[A-Za-z0-9.-]{1,253}$/.test(h)) usageError(`--http-allowed-host wants a host name, got ${JSON.stringify(h)}`);
+      return h.toLowerCase();
+    }),
     keys: [...new Set(keys)],
     tags: { ...parseTags(file.tag ?? []), ...parseTags(flags.tag ?? []) },
     label: pick('label'),

@@ -20,6 +20,8 @@ Options:
   --http-token TOKEN     token that state-changing API routes require (or GOSSIP_HTTP_TOKEN);
                          required when --http is not a loopback address
   --http-insecure        serve state-changing routes beyond loopback without a token
+  --http-allowed-host H  a host name browsers may use for state changes (repeatable; the
+                         dashboard reached by DNS name); loopback names and IPs always work
   --encrypt BASE64       AES key (16, 24 or 32 bytes, see \`gossip keygen\`): encrypt all traffic
   --key BASE64           a further key accepted for decryption (repeatable; rotation)
   --tag KEY=VALUE        a tag in this node's metadata (repeatable; Go peers see the bytes)
@@ -47,6 +49,7 @@ const FLAGS = {
   http: { type: 'string' },
   'http-token': { type: 'string' },
   'http-insecure': { type: 'boolean' },
+  'http-allowed-host': { type: 'string', multiple: true },
   encrypt: { type: 'string' },
   key: { type: 'string', multiple: true },
   tag: { type: 'string', multiple: true },
@@ -84,6 +87,7 @@ export async function runAgent(argv: readonly string[], io: Io): Promise<number>
     advertise: config.advertise,
     http: config.http,
     httpToken: config.httpToken,
+    httpAllowedHosts: config.httpAllowedHosts,
     keys: config.keys,
     tags: config.tags,
     label: config.label,

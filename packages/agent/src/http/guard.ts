@@ -4,7 +4,8 @@
  * state-changing route (PUT, DELETE, POST, and reading the keyring) refuses:
  *
  * - a `Host` that is neither a loopback name (`localhost`, a loopback IP) nor an IP address of the agent's own
- *   (the address it listens on; any IP literal when it listens on all interfaces): a rebound name never is;
+ *   (the address it listens on; any IP literal when it listens on all interfaces) nor a name the operator
+ *   allowed (`--http-allowed-host`, for a dashboard reached by DNS name): a rebound name never is;
  * - an `Origin` other than the agent's own (`http://` + the request's `Host`): pages of other sites;
  * - without the agent's API token when one is configured (`Authorization: Bearer …`).
  *
@@ -44,11 +45,16 @@ export function isAllowedHost(host: string, listenIp: string): boolean {
 }
 
 /** Checks a state-changing request against the rules above; `undefined` when it may proceed. */
-export function refuseStateChange(req: IncomingMessage, listenAddress: string, token: string | undefined): Refusal | undefined {
+export function refuseStateChange(
+  req: IncomingMessage,
+  listenAddress: string,
+  token: string | undefined,
+  allowedHosts: ReadonlySet<string> = new Set(),
+): Refusal | undefined {
   const hostHeader = req.headers.host ?? '';
   const host = hostOf(hostHeader);
   const { host: listenIp } = splitHostPort(listenAddress);
-  if (host === undefined || !isAllowedHost(host, listenIp)) {
+  if (host === undefined || !(isAllowedHost(host, listenIp) || allowedHosts.has(host))) {
     return { status: 403, code: 'ERR_HTTP_FORBIDDEN', message: `Host ${JSON.stringify(hostHeader)} is not this agent's address or a loopback name` };
   }
   const origin = req.headers.origin;

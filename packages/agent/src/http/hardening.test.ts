@@ -51,7 +51,7 @@ describe('HTTP API hardening', () => {
 
   beforeAll(async () => {
     agent = await Agent.start({ name: 'hard-a', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger });
-    secured = await Agent.start({ name: 'hard-b', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger, httpToken: 's3cret-token' });
+    secured = await Agent.start({ name: 'hard-b', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger, httpToken: 's3cret-token', httpAllowedHosts: ['gossip.example'] });
     address = agent.http!.address;
     base = `http://${address}`;
   });
@@ -147,6 +147,19 @@ describe('HTTP API hardening', () => {
     expect(await send(`localhost:${port}`)).toBe('HTTP/1.1 200');
     agent.store.set('rebind', 'v');
     expect(await send(`127.0.0.1:${port}`)).toBe('HTTP/1.1 200');
+  });
+
+  it('given a host name the operator allowed, then state changes through it pass the Host check; others still do not', async () => {
+    const address2 = secured.http!.address;
+    const port = address2.slice(address2.lastIndexOf(':') + 1);
+    const send = async (host: string): Promise<string> => {
+      const c = await rawConnect(address2);
+      c.socket.write(`PUT /v1/kv/named HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer s3cret-token\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx`);
+      await c.closed;
+      return c.received().slice(0, 12);
+    };
+    expect(await send(`GOSSIP.example:${port}`)).toBe('HTTP/1.1 200');
+    expect(await send(`other.example:${port}`)).toBe('HTTP/1.1 403');
   });
 
   it('given an agent with an API token, then state changes need it (401 without), reads do not', async () => {

@@ -14,6 +14,8 @@ export interface ApiContext {
   readonly demo: DemoControl | undefined;
   /** The API token for state-changing routes, if configured. */
   readonly token: string | undefined;
+  /** Host names state-changing requests may use besides loopback names and the agent's IPs (lower case). */
+  readonly allowedHosts: ReadonlySet<string>;
   /** Open streaming responses (events, monitor), capped. */
   readonly streams: StreamSlots;
 }

@@ -30,7 +30,9 @@ export interface HttpApiOptions {
   readonly demo?: DemoControl;
   /** Token required (`Authorization: Bearer …`) by state-changing routes; none requires none. */
   readonly token?: string;
-  /** More routes (the agent's operations); matched after the built-in ones. */
+  /** Host names (besides loopback names and the agent's IPs) that state-changing requests may use. */
+  readonly allowedHosts?: readonly string[];
+  /** More routes; matched after the built-in ones. */
   readonly routes?: readonly Route[];
 }
 
@@ -74,7 +76,8 @@ export class HttpApi {
       });
     });
     const bound = joinHostPort(host, (server.address() as AddressInfo).port);
-    ready.api = { address: bound, demo: options.demo, token: options.token, streams };
+    const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+    ready.api = { address: bound, demo: options.demo, token: options.token, allowedHosts, streams };
     return new HttpApi(server, bound);
   }
 
@@ -105,7 +108,7 @@ async function route(req: IncomingMessage, res: ServerResponse, agent: Agent | u
   if (match.kind === 'method') return refuseRequest(req, res, 405, 'ERR_METHOD', `${method} not allowed on ${fullPath}`, { allow: match.allow });
   if (match.kind === 'bad-encoding') return refuseRequest(req, res, 400, 'ERR_KV_INVALID', 'path is not valid percent-encoded UTF-8');
   if (!READ_METHODS.has(method) || match.route.guardReads === true) {
-    const refusal = refuseStateChange(req, api.address, api.token);
+    const refusal = refuseStateChange(req, api.address, api.token, api.allowedHosts);
     if (refusal !== undefined) return refuseRequest(req, res, refusal.status, refusal.code, refusal.message);
   }
   if (agent === undefined || agent.stopped) return refuseRequest(req, res, 503, 'ERR_UNAVAILABLE', 'the node is not running');
