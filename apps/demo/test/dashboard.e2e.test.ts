@@ -28,7 +28,8 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
       host: '127.0.0.1',
       httpBasePort: 0,
       preset: 'local',
-      tunables: { retransmitMult: DEMO_RETRANSMIT_MULT },
+      // Dead members are reaped 8 s after their death (Local preset: 15 s), so the test sees the dashboard keep them.
+      tunables: { retransmitMult: DEMO_RETRANSMIT_MULT, gossipToTheDeadTimeMs: 8_000 },
       logger: createCliLogger('silent'),
     });
     await cluster.start();
@@ -85,4 +86,69 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true });
   }, 40_000);
+
+  it('given node-3 dead, then the cluster-health summary says a member failed, and the dead row keeps the time it died', async () => {
+    await page.waitForSelector('#summary[data-level="failing"]');
+    expect(await page.textContent('#summary-title')).toBe('1 member failed');
+    expect(await page.textContent('#summary-text')).toMatch(/2 of 3 alive/);
+    expect(await page.textContent('#members-table tr[data-name="node-3"] .since')).toMatch(/^since \d{2}:\d{2}:\d{2}/);
+  });
+
+  it('given tags, a status filter and a search by name or tag, then the table shows exactly the matching members', async () => {
+    expect(await page.textContent('#members-table tr[data-name="node-2"] td.tags')).toBe('zone=west');
+    expect(await page.getAttribute('#members-table tr[data-name="node-1"] td.col-meta', 'title')).toMatch(/"tags":\{"zone":"east"\}/);
+    const names = async (): Promise<string[]> => {
+      const rows = await page.locator('#members-table tbody tr').all();
+      return Promise.all(rows.map(async (tr) => (await tr.getAttribute('data-name')) ?? ''));
+    };
+    await page.selectOption('#filter-status', 'dead');
+    expect(await names()).toEqual(['node-3']);
+    await page.selectOption('#filter-status', '');
+    await page.fill('#filter-search', 'zone=east');
+    expect(await names()).toEqual(['node-1', 'node-3']);
+    await page.fill('#filter-search', 'node-2');
+    expect(await names()).toEqual(['node-2']);
+    expect(await page.textContent('#filter-count')).toBe('1 of 3 members');
+    await page.fill('#filter-search', '');
+  });
+
+  it('given a click on a member, then its detail panel shows incarnation history, last RTT of our probes, health where local and recent events', async () => {
+    await page.click('#members-table tr[data-name="node-2"] td:first-child', { position: { x: 3, y: 3 } });
+    await page.waitForSelector('#detail:not(.hidden)');
+    expect(await page.textContent('#detail-name')).toBe('node-2');
+    await expect.poll(async () => page.textContent('#detail-facts'), { timeout: 10_000 }).toMatch(/last RTT[\d.]+ ms, \d+(ms|s) ago \(our probes\)/);
+    expect(await page.textContent('#detail-facts')).toMatch(/health scoreonly known on that node|health score0 \(in-process demo node\)/);
+    expect(await page.textContent('#detail-incarnations')).toMatch(/incarnation 1/);
+    expect(await page.textContent('#detail-events')).toMatch(/node-2 joined/);
+
+    await page.click('#members-table tr[data-name="node-3"] td:first-child', { position: { x: 3, y: 3 } });
+    await page.waitForSelector('#detail-name:has-text("node-3")');
+    expect(await page.textContent('#detail-events')).toMatch(/node-3 declared dead/);
+    expect(await page.textContent('#detail-events')).toMatch(/node-3 is suspected of failure/);
+
+    await page.click('#members-table tr[data-name="node-1"] td:first-child', { position: { x: 3, y: 3 } });
+    await page.waitForSelector('#detail-name:has-text("node-1")');
+    expect(await page.textContent('#detail-facts')).toMatch(/health score0 \(this node\)/);
+    await page.click('#members-table tr[data-name="node-2"] td:first-child', { position: { x: 3, y: 3 } });
+    await page.waitForSelector('#detail-name:has-text("node-2")');
+  });
+
+  it('given node-3 reaped from the member list, then the dashboard keeps it in view, greyed, with its times', async () => {
+    await expect.poll(async () => (await (await fetch(`${base}/v1/members`)).json()) as { name: string }[], { timeout: 20_000, interval: 200 }).not.toContainEqual(expect.objectContaining({ name: 'node-3' }));
+    await page.waitForSelector('#members-table tr.gone[data-name="node-3"][data-state="dead"]', { timeout: 10_000 });
+    expect(await page.textContent('#members-table tr[data-name="node-3"] .since')).toMatch(/^since \d{2}:\d{2}:\d{2} · reaped$/);
+    expect(await page.textContent('#summary-text')).toMatch(/1 gone from the member list/);
+  }, 40_000);
+
+  it('given 1400 px and 420 px wide windows, then the layout fits (no sideways scrolling at 420 px) and screenshots are kept', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-1400.png`, fullPage: true });
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.waitForFunction('document.documentElement.scrollWidth <= 420');
+    expect(await page.isVisible('#members-table tr[data-name="node-2"]')).toBe(true);
+    expect(await page.isVisible('#filter-search')).toBe(true);
+    expect(await page.isVisible('#detail')).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-420.png`, fullPage: true });
+  });
 });

@@ -1,11 +1,19 @@
 // The gossip dashboard: plain browser JavaScript, no build step, no network beyond this agent.
-// State comes from the agent's JSON API; the /events stream (SSE) says when to refresh and fills the timeline.
+// State comes from the agent's JSON API (/v1); the /v1/events stream (SSE) says when to refresh and fills the timeline.
 'use strict';
 (function () {
   const $ = (sel) => document.querySelector(sel);
   const STATES = ['alive', 'suspect', 'dead', 'left'];
   const MAX_TIMELINE = 300;
   const state = { self: '', demo: false, members: [], demoNodes: [], kv: [], digest: '', health: null, pulses: new Set() };
+  // Members no longer listed (memberlist reaps dead and left members): kept in view, with when they went.
+  const DEPARTED_KEEP_MS = 3600 * 1000;
+  const departed = new Map();
+  const lastSeen = new Map();
+  // Membership events per member (from the replayed history and the live stream), for the detail panel.
+  const memberEvents = new Map();
+  const MAX_MEMBER_EVENTS = 50;
+  let selected = null;
 
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const byName = (a, b) => a.localeCompare(b, 'en', { numeric: true });
@@ -31,6 +39,15 @@
       state.health = health;
       state.self = health.node;
       state.demo = health.demo;
+      const now = Date.now();
+      for (const m of members) m.stateSince = now - m.stateAgeMs;
+      const listed = new Set(members.map((m) => m.name));
+      for (const [name, row] of lastSeen) if (!listed.has(name) && !departed.has(name)) departed.set(name, { ...row, goneAt: now });
+      for (const m of members) {
+        lastSeen.set(m.name, m);
+        departed.delete(m.name);
+      }
+      for (const [name, row] of departed) if (now - row.goneAt > DEPARTED_KEEP_MS) departed.delete(name);
       state.members = members;
       state.kv = kv.items;
       state.digest = kv.digest;
@@ -50,6 +67,7 @@
   // ---- rendering ----
   function rows() {
     const map = new Map(state.members.map((m) => [m.name, { ...m }]));
+    for (const [name, row] of departed) if (!map.has(name)) map.set(name, { ...row, gone: true });
     for (const d of state.demoNodes) {
       const row = map.get(d.name) || { name: d.name, addr: d.gossip.split(':')[0], port: Number(d.gossip.split(':')[1]), state: 'stopped', incarnation: '' };
       row.demo = d;
@@ -72,14 +90,52 @@
     $('#health').className = 'value ' + (h === 0 ? 'alive' : h === '–' ? '' : 'suspect');
     $('#count-keys').textContent = state.kv.length;
     $('#digest').textContent = `digest ${state.digest}`;
+    renderSummary(counts);
     renderMembers();
     renderRing();
     renderKv();
+    renderDetail();
   }
+
+  function renderSummary(counts) {
+    const total = counts.alive + counts.suspect + counts.dead + counts.left;
+    const h = state.health ? state.health.healthScore : 0;
+    let level = 'healthy';
+    let title = 'Cluster healthy';
+    if (counts.dead > 0 || h >= 4) [level, title] = ['failing', counts.dead > 0 ? `${counts.dead} member${counts.dead > 1 ? 's' : ''} failed` : 'This node is struggling'];
+    else if (counts.suspect > 0 || h > 0) [level, title] = ['degraded', counts.suspect > 0 ? `${counts.suspect} suspect` : 'This node is degraded'];
+    const parts = [`${counts.alive} of ${total} alive`, `health score ${h} (0 is healthy)`];
+    if (counts.left > 0) parts.push(`${counts.left} left`);
+    if (departed.size > 0) parts.push(`${departed.size} gone from the member list`);
+    if (state.demo) {
+      const running = state.demoNodes.filter((d) => d.running);
+      const same = running.filter((d) => d.digest === state.digest).length;
+      parts.push(same === running.length ? 'replicas identical' : `${running.length - same} replica(s) differ`);
+    }
+    $('#summary').dataset.level = level;
+    $('#summary-title').textContent = title;
+    $('#summary-text').textContent = ` · ${parts.join(' · ')}`;
+  }
+
+  function matches(m) {
+    const status = $('#filter-status').value;
+    if (status && m.state !== status) return false;
+    const q = $('#filter-search').value.trim().toLowerCase();
+    if (!q) return true;
+    const tags = Object.entries(m.tags || {}).map(([k, v]) => `${k}=${v}`.toLowerCase());
+    return m.name.toLowerCase().includes(q) || tags.some((t) => t.includes(q));
+  }
+
+  const tagsHtml = (tags) => Object.entries(tags || {}).map(([k, v]) => `<span class="tag">${esc(k)}=${esc(v)}</span>`).join(' ') || '<span class="muted">–</span>';
+  const metaText = (m) => (m.metaEncoding === 'base64' ? `base64:${m.meta}` : m.meta || '');
+  const timeOf = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false });
 
   function renderMembers() {
     const tbody = $('#members-table tbody');
-    const html = rows().map((m) => {
+    const all = rows();
+    const shown = all.filter(matches);
+    $('#filter-count').textContent = shown.length === all.length ? `${all.length} members` : `${shown.length} of ${all.length} members`;
+    const html = shown.map((m) => {
       const st = m.state;
       const addr = m.addr ? `${m.addr}:${m.port}` : '';
       const link = m.http && m.name !== state.self ? ` <a class="muted" href="http://${esc(m.http)}/" title="open ${esc(m.name)}'s own view">↗</a>` : '';
@@ -96,17 +152,28 @@
           action = `<button class="revive" data-action="revive" data-name="${esc(m.name)}">Revive</button>`;
         }
       }
-      const cls = [m.name === state.self ? 'self' : '', state.pulses.has(m.name) ? 'flash' : ''].join(' ');
+      const cls = [m.name === state.self ? 'self' : '', state.pulses.has(m.name) ? 'flash' : '', m.name === selected ? 'selected' : '', m.gone ? 'gone' : ''].join(' ');
       // Health is local knowledge: our own score, and in demo mode every in-process node's.
       const health = m.name === state.self && state.health ? state.health.healthScore : m.demo && m.demo.running ? m.demo.healthScore : undefined;
       const healthCell = health === undefined ? '<span class="muted">–</span>' : `<span class="health ${health === 0 ? 'ok' : 'bad'}">${health}</span>`;
-      const since = typeof m.stateAgeMs === 'number' ? `<span class="since">${dur(m.stateAgeMs)}</span>` : '';
+      // Dead and left members show when they got there; reaped ones, that they are gone from the list.
+      const since = m.gone
+        ? `<span class="since" title="no longer in the member list since ${esc(timeOf(m.goneAt))}">since ${esc(timeOf(m.stateSince))} · reaped</span>`
+        : typeof m.stateAgeMs === 'number'
+          ? `<span class="since">${st === 'dead' || st === 'left' ? `since ${esc(timeOf(m.stateSince))}` : dur(m.stateAgeMs)}</span>`
+          : '';
+      const meta = metaText(m);
+      const shortMeta = meta.length > 24 ? meta.slice(0, 24) + '…' : meta;
+      const rtt = typeof m.rttMs === 'number' ? `${m.rttMs} ms` : '<span class="muted">–</span>';
       return `<tr data-name="${esc(m.name)}" data-state="${esc(st)}" class="${cls}">
         <td class="mono">${esc(m.name)}${link}</td>
-        <td class="mono">${esc(addr)}</td>
+        <td class="mono col-addr">${esc(addr)}</td>
         <td><span class="pill ${esc(st)}">${esc(st)}</span>${since}</td>
-        <td class="num">${esc(m.incarnation)}</td>
+        <td class="tags">${tagsHtml(m.tags)}</td>
+        <td class="mono col-meta" title="${esc(meta)}">${esc(shortMeta) || '<span class="muted">–</span>'}</td>
+        <td class="num col-inc">${esc(m.incarnation)}</td>
         <td class="num">${healthCell}</td>
+        <td class="num col-rtt">${rtt}</td>
         <td class="demo-only">${replica}</td>
         <td class="demo-only">${action}</td></tr>`;
     }).join('');
@@ -166,7 +233,43 @@
     return [esc(e.message), 'demo'];
   }
 
+  function renderDetail() {
+    const panel = $('#detail');
+    const m = selected && rows().find((r) => r.name === selected);
+    panel.classList.toggle('hidden', !m);
+    if (!m) return;
+    $('#detail-name').textContent = m.name;
+    const health = m.name === state.self && state.health ? `${state.health.healthScore} (this node)` : m.demo && m.demo.running ? `${m.demo.healthScore} (in-process demo node)` : 'only known on that node';
+    const facts = [
+      ['state', `${m.state}${m.gone ? ' (reaped from the member list)' : ''}`],
+      ['since', m.stateSince ? new Date(m.stateSince).toLocaleString() : '–'],
+      ['address', m.addr ? `${m.addr}:${m.port}` : '–'],
+      ['incarnation', String(m.incarnation)],
+      ['last RTT', typeof m.rttMs === 'number' ? `${m.rttMs} ms, ${dur(m.probedAgoMs || 0)} ago (our probes)` : m.name === state.self ? 'this node' : 'no probe answered yet'],
+      ['health score', health],
+      ['tags', Object.entries(m.tags || {}).map(([k, v]) => `${k}=${v}`).join(', ') || '–'],
+      ['metadata', metaText(m) || '–'],
+      ['HTTP API', m.http || '–'],
+    ];
+    $('#detail-facts').innerHTML = facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
+    const events = memberEvents.get(m.name) || [];
+    const incs = [];
+    for (const e of events) if (!incs.length || incs[incs.length - 1].incarnation !== e.member.incarnation) incs.push({ incarnation: e.member.incarnation, time: e.time, type: e.type });
+    $('#detail-incarnations').innerHTML = incs.length
+      ? incs.map((i) => `<li><span class="time">${clock(i.time)}</span> incarnation <b>${esc(i.incarnation)}</b> <span class="sub">(${esc(i.type)})</span></li>`).join('')
+      : `<li class="muted">incarnation ${esc(m.incarnation)} (no change seen)</li>`;
+    $('#detail-events').innerHTML = events.length
+      ? events.slice(-10).reverse().map((e) => `<li><span class="time">${clock(e.time)}</span> ${describe(e)[0]}</li>`).join('')
+      : '<li class="muted">none since this agent started</li>';
+  }
+
   function addTimeline(e) {
+    if (e.kind === 'member') {
+      const list = memberEvents.get(e.member.name) || [];
+      list.push(e);
+      if (list.length > MAX_MEMBER_EVENTS) list.shift();
+      memberEvents.set(e.member.name, list);
+    }
     const [html, cls] = describe(e);
     const li = document.createElement('li');
     li.className = cls;
@@ -197,13 +300,31 @@
   }
 
   // ---- actions ----
+  // State-changing requests carry the agent's API token when it has one (gossip agent --http-token): asked once,
+  // on the first 401, and kept for this tab only.
+  async function change(path, init) {
+    const send = () => {
+      const token = sessionStorage.getItem('gossip-token');
+      return fetch(path, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    };
+    let res = await send();
+    if (res.status === 401) {
+      const token = prompt('This agent needs its API token (gossip agent --http-token):');
+      if (token) {
+        sessionStorage.setItem('gossip-token', token);
+        res = await send();
+      }
+    }
+    return res;
+  }
+
   $('#kv-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const key = $('#kv-key').value.trim();
     const msg = $('#kv-msg');
     if (!key) return;
     try {
-      const res = await fetch(`/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
+      const res = await change(`/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: $('#kv-value').value });
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ? body.error.message : `HTTP ${res.status}`);
       msg.className = 'form-msg';
@@ -220,18 +341,34 @@
     const target = ev.target.closest('button');
     if (!target) return;
     if (target.dataset.delete) {
-      await fetch(`/v1/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
+      await change(`/v1/kv/${encodeURIComponent(target.dataset.delete)}`, { method: 'DELETE' });
       refreshSoon();
     } else if (target.dataset.action) {
       target.disabled = true;
       try {
-        const res = await fetch(`/v1/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
+        const res = await change(`/v1/demo/nodes/${encodeURIComponent(target.dataset.name)}/${target.dataset.action}`, { method: 'POST' });
         if (!res.ok) alert((await res.json()).error.message);
       } finally {
         refreshSoon();
       }
     }
   });
+
+  $('#members-table').addEventListener('click', (ev) => {
+    if (ev.target.closest('button, a')) return;
+    const tr = ev.target.closest('tr[data-name]');
+    if (!tr) return;
+    selected = selected === tr.dataset.name ? null : tr.dataset.name;
+    renderMembers();
+    renderDetail();
+  });
+  $('#detail-close').addEventListener('click', () => {
+    selected = null;
+    renderMembers();
+    renderDetail();
+  });
+  $('#filter-status').addEventListener('change', renderMembers);
+  $('#filter-search').addEventListener('input', renderMembers);
 
   $('#show-kv').addEventListener('change', () => {
     for (const li of document.querySelectorAll('#timeline li.kv')) li.classList.toggle('hidden', !$('#show-kv').checked);

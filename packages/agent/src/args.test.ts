@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseHostPort, parseSeeds } from './args.js';
-import { parseAgentArgs } from './commands/agent.js';
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toMatchObject({ code: 'ERR_USAGE' });
-    return (err as Error).message;
-  }
-  throw new Error('expected ERR_USAGE');
-}
+import { usageMessage as usage } from './testing/usage.js';
 
 describe('argument parsing', () => {
   it('given durations in ms, s, m, h or bare seconds, then they convert to ms; 0 and forever mean no limit', () => {
@@ -35,24 +25,5 @@ describe('argument parsing', () => {
   it('given --join values, then commas and repeats combine and host names are allowed', () => {
     expect(parseSeeds('join', ['a.local:1,127.0.0.1:2', '[::1]:3'])).toEqual(['a.local:1', '127.0.0.1:2', '[::1]:3']);
     expect(usage(() => parseSeeds('join', ['nohost']))).toMatch(/host:port/);
-  });
-
-  it('given a full agent command line, then every flag is parsed', () => {
-    const key = Buffer.alloc(16, 7).toString('base64');
-    expect(
-      parseAgentArgs(['--name', 'a', '--bind', '127.0.0.1:7946', '--join', '127.0.0.1:7947', '--http', '127.0.0.1:0', '--key', key, '--label', 'prod', '--preset', 'local']),
-    ).toMatchObject({ name: 'a', bind: '127.0.0.1:7946', join: ['127.0.0.1:7947'], http: '127.0.0.1:0', keys: [key], label: 'prod', preset: 'local', logLevel: 'info' });
-  });
-
-  it.each([
-    [['--bind', '127.0.0.1:1'], /--name is required/],
-    [['--name', 'a'], /--bind is required/],
-    [['--name', 'a', '--bind', '127.0.0.1:1', '--key', 'c2hvcnQ='], /AES key of 16, 24 or 32 bytes/],
-    [['--name', 'a', '--bind', '127.0.0.1:1', '--preset', 'fast'], /--preset must be one of lan, wan, local/],
-    [['--name', 'a', '--bind', '127.0.0.1:1', '--bogus'], /Unknown option '--bogus'/],
-    [['--name', 'a', '--bind', '127.0.0.1:1', 'stray'], /Unexpected argument 'stray'/],
-    [['--name'], /argument missing/],
-  ])('given bad agent flags %j, then ERR_USAGE says what is wrong', (argv, expected) => {
-    expect(usage(() => parseAgentArgs(argv))).toMatch(expected);
   });
 });

@@ -33,6 +33,17 @@ export function parseFlags<O extends Options>(argv: readonly string[], options: 
   }
 }
 
+/** Parses `argv` strictly against `options`, with positional arguments (returned in order). */
+export function parseFlagsAndArgs<O extends Options>(argv: readonly string[], options: O): { values: ParsedFlags<O>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return { values: parsed.values, positionals: parsed.positionals };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return usageError(message.replace(/^TypeError \[\w+\]: /, ''));
+  }
+}
+
 /** Validates `ip:port` (`[v6]:port`), port 0…65535 (0 = any free port when `allowZero`). */
 export function parseHostPort(flag: string, value: string, allowZero = true): string {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);

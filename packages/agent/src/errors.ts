@@ -17,6 +17,20 @@ export type DemoErrorCode =
   | 'ERR_HTTP_LISTEN'
   /** An HTTP request body exceeded its limit. */
   | 'ERR_HTTP_TOO_LARGE'
+  /** An HTTP request was malformed (a body that is not the JSON expected, a bad parameter). */
+  | 'ERR_HTTP_BAD_REQUEST'
+  /** A state-changing HTTP request came from a foreign `Origin`, or named a `Host` that is not this agent's. */
+  | 'ERR_HTTP_FORBIDDEN'
+  /** A state-changing HTTP request lacked the agent's API token, or had a wrong one. */
+  | 'ERR_HTTP_UNAUTHORIZED'
+  /** The agent's HTTP API could not be reached (the CLI says which address and why). */
+  | 'ERR_AGENT_UNREACHABLE'
+  /** The agent answered a CLI request with an error. */
+  | 'ERR_AGENT_REQUEST'
+  /** A configuration file could not be read or has a bad key or value. */
+  | 'ERR_CONFIG'
+  /** A cluster operation (join, force-leave, key rotation) failed. */
+  | 'ERR_AGENT_OP'
   /** A demo operation referred to a node that does not exist or is in the wrong state. */
   | 'ERR_DEMO_NODE';
 

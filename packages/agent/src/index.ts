@@ -8,7 +8,8 @@ export { LOG_LEVELS, type CliLogLevel, createCliLogger, formatLogLine } from './
 export { type AgentMeta, type MemberJson, encodeAgentMeta, memberToJson } from './agent/member-json.js';
 export { EXIT_USAGE, type Options, type ParsedFlags, parseChoice, parseDuration, parseFlags, parseHostPort, parseIntFlag, parseSeeds, usageError } from './args.js';
 export { DemoError, type DemoErrorCode, isDemoError } from './errors.js';
-export { type DemoControl, type DemoNodeStatus, HttpApi } from './http/server.js';
+export type { DemoControl, DemoNodeStatus } from './http/demo-control.js';
+export { API_PREFIX, HttpApi, type HttpApiOptions } from './http/server.js';
 export { type Io, processIo, untilInterrupted } from './io.js';
 export { type Stamp, HybridClock, compareStamps } from './kv/hlc.js';
 export { DEFAULT_KV_LIMITS, type KvChange, type KvLimits, type KvOrigin, type KvRecord, KvStore, type KvStoreOptions } from './kv/store.js';

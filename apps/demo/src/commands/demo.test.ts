@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseDemoArgs } from './demo.js';
 
 function usage(fn: () => unknown): string {
+  let thrown: unknown;
   try {
     fn();
   } catch (err) {
-    expect(err).toMatchObject({ code: 'ERR_USAGE' });
-    return (err as Error).message;
+    thrown = err;
   }
-  throw new Error('expected ERR_USAGE');
+  expect(thrown, 'expected an ERR_USAGE error').toMatchObject({ code: 'ERR_USAGE' });
+  return (thrown as Error).message;
 }
 
 describe('gossip demo flags', () => {

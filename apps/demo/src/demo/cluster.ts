@@ -171,6 +171,8 @@ export class DemoCluster implements DemoControl {
         preset: this.options.preset,
         tunables: this.options.tunables,
         logger: this.options.logger,
+        // Tags as an operator would set them, so the dashboard's tag column and search have something to show.
+        tags: { zone: Number(slot.name.slice(5)) % 2 === 1 ? 'east' : 'west' },
         demo: this,
       });
     let agent: Agent;

@@ -32,7 +32,19 @@ describe('memberToJson', () => {
       metaEncoding: 'utf8',
       stateAgeMs: 2500,
       http: '127.0.0.1:7480',
+      tags: {},
     });
+  });
+
+  it('given tags in the agent metadata, then they are listed; a forced-out failed member reads as left', () => {
+    const m = { ...member(encodeAgentMeta({ http: '127.0.0.1:7480', tags: { role: 'web', dc: 'east' } })), state: 'dead' as const };
+    expect(memberToJson(m)).toMatchObject({ tags: { role: 'web', dc: 'east' }, state: 'dead' });
+    expect(memberToJson(m, 0, true).state).toBe('left');
+  });
+
+  it('given tags that would push the metadata past 512 bytes, then encoding refuses with ERR_USAGE naming the limit', () => {
+    const tags = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`tag-${i}`, 'v'.repeat(20)]));
+    expect(() => encodeAgentMeta({ http: '127.0.0.1:7480', tags })).toThrow(/over memberlist's 512-byte limit/);
   });
 
   it('given binary metadata (e.g. a Go memberlist node), then it is base64 and no HTTP address is invented', () => {

@@ -4,6 +4,7 @@ import { Agent } from '../agent/agent.js';
 import { createCliLogger } from '../agent/logger.js';
 import type { FeedEvent } from '../agent/feed.js';
 import type { MemberJson } from '../agent/member-json.js';
+import { SseReader } from '../sse-reader.js';
 
 type Sse = { event: string; data: FeedEvent };
 type Json = Record<string, unknown>;
@@ -19,19 +20,10 @@ async function readEvents(url: string, until: (events: Sse[]) => boolean, events
   const timer = setTimeout(() => ac.abort(), 10_000);
   const res = await fetch(url, { signal: ac.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const sse = new SseReader();
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as FeedEvent });
-      }
+      for (const { event, data } of sse.push(chunk)) events.push({ event, data: data as FeedEvent });
       if (until(events)) break;
     }
   } finally {
@@ -97,6 +89,24 @@ describe('HTTP API of a plain agent', () => {
     expect((await fetch(`${base}/v1/kv/`, { method: 'PUT', body: 'v' })).status).toBe(400);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/v1/demo`)).status).toBe(404);
+  });
+
+  it('given a store at capacity, when PUT of a new key, then 507 with a JSON error and nothing is applied; updates still succeed', async () => {
+    const full = await Agent.start({ name: 'api-full', bind: '127.0.0.1:0', http: '127.0.0.1:0', preset: 'local', logger, kvLimits: { maxEntries: 1 } });
+    try {
+      const api = `http://${full.http!.address}/v1/kv`;
+      expect((await fetch(`${api}/one`, { method: 'PUT', body: '1' })).status).toBe(200);
+      const refused = await fetch(`${api}/two`, { method: 'PUT', body: '2' });
+      expect(refused.status).toBe(507);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await refused.json()).toMatchObject({ error: { code: 'ERR_KV_FULL', message: expect.stringMatching(/maximum of 1/) } });
+      expect((await fetch(`${api}/two`)).status).toBe(404);
+      expect((await fetch(`${api}/one`, { method: 'PUT', body: 'updated' })).status).toBe(200);
+      const health = (await (await fetch(`http://${full.http!.address}/v1/health`)).json()) as Json;
+      expect(health.kv).toMatchObject({ keys: 1, maxEntries: 1, maxReplicaEntries: 2, refusedFull: 0 });
+    } finally {
+      await full.stop({ leave: false });
+    }
   });
 
   it('given GET /health, then it reports the health score, member counts and the store', async () => {

@@ -6,6 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Feed, FeedEvent } from '../agent/feed.js';
 
+/** Most concurrent streaming responses (`/v1/events`, `/v1/monitor`) per agent; past it, 503. */
+export const MAX_EVENT_STREAMS = 32;
+
 /** Heartbeat interval of an idle stream. */
 export const SSE_HEARTBEAT_MS = 15_000;
 

@@ -63,7 +63,7 @@ describe('key/value codec', () => {
 
   it('given state with more records than the store may hold, then it is refused before any is built', () => {
     const records = Array.from({ length: 3 }, (_, i) => ({ ...record, key: `k${i}` }));
-    const message = decodeError(() => decodeState(encodeState(records), { ...DEFAULT_KV_LIMITS, maxEntries: 2 }));
+    const message = decodeError(() => decodeState(encodeState(records), { ...DEFAULT_KV_LIMITS, maxEntries: 2, maxReplicaEntries: 2 }));
     expect(message).toMatch(/3 records exceeds 2/);
   });
 });

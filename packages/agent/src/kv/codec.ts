@@ -80,13 +80,13 @@ export function decodeRecord(bytes: Uint8Array, limits: KvLimits): KvRecord {
   return toRecord(parse(bytes, RECORD_MESSAGE, MAX_RECORD_MESSAGE_BYTES), limits);
 }
 
-/** Decodes push/pull state; throws `ERR_KV_DECODE` on anything malformed, or on more records than `maxEntries`. */
+/** Decodes push/pull state; throws `ERR_KV_DECODE` on anything malformed, or on more records than `maxReplicaEntries`. */
 export function decodeState(bytes: Uint8Array, limits: KvLimits): KvRecord[] {
   const body = parse(bytes, STATE_MESSAGE, MAX_STATE_MESSAGE_BYTES);
   if (typeof body !== 'object' || body === null) fail('state must be an object');
   const { v, records } = body as { v?: unknown; records?: unknown };
   if (v !== 1) fail(`unsupported state version ${String(v)}`);
   if (!Array.isArray(records)) fail('state records must be an array');
-  if (records.length > limits.maxEntries) fail(`state of ${records.length} records exceeds ${limits.maxEntries}`);
+  if (records.length > limits.maxReplicaEntries) fail(`state of ${records.length} records exceeds ${limits.maxReplicaEntries}`);
   return records.map((r) => toRecord(r, limits));
 }

@@ -28,4 +28,12 @@ describe('HybridClock', () => {
     expect(compareStamps({ wall: 1, logical: 0, node: 'b' }, { wall: 1, logical: 0, node: 'b' })).toBe(0);
     expect(compareStamps({ wall: 2, logical: 0, node: 'a' }, { wall: 1, logical: 9, node: 'z' })).toBeGreaterThan(0);
   });
+
+  it('given a clock source with fractional milliseconds (performance.now, virtual time), then stamps are whole milliseconds that peers accept', () => {
+    let now = 1000.75;
+    const clock = new HybridClock('a', () => now);
+    expect(clock.tick()).toEqual({ wall: 1000, logical: 0, node: 'a' });
+    now = 1001.2;
+    expect(clock.tick()).toEqual({ wall: 1001, logical: 0, node: 'a' });
+  });
 });

@@ -40,9 +40,12 @@ export class HybridClock {
     private readonly now: () => number,
   ) {}
 
-  /** A fresh stamp for a local write, later than every stamp issued or observed so far. */
+  /**
+   * A fresh stamp for a local write, later than every stamp issued or observed so far. The wall part is whole
+   * milliseconds whatever the clock source gives (peers refuse fractional stamps, which would lose the write).
+   */
   tick(): Stamp {
-    const physical = this.now();
+    const physical = Math.floor(this.now());
     if (physical > this.wall) {
       this.wall = physical;
       this.logical = 0;
@@ -54,7 +57,7 @@ export class HybridClock {
 
   /** Takes a remote stamp into account so our next {@link HybridClock.tick} orders after it. */
   observe(remote: Stamp): void {
-    const physical = this.now();
+    const physical = Math.floor(this.now());
     const remoteWall = Math.min(remote.wall, physical + MAX_CLOCK_DRIFT_MS);
     if (remoteWall > this.wall) {
       this.wall = remoteWall;

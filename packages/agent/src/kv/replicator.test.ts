@@ -1,7 +1,7 @@
 import { MemoryMetrics, silentLogger } from 'gossip';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord, encodeState } from './codec.js';
-import { KeyBroadcast, KvReplicator } from './replicator.js';
+import { FULL_LOG_INTERVAL_MS, KeyBroadcast, KvReplicator } from './replicator.js';
 import { DEFAULT_KV_LIMITS, KvStore } from './store.js';
 
 function replica(node: string, now = () => 1000, numNodes = 5) {
@@ -104,6 +104,28 @@ describe('KvReplicator (memberlist delegate)', () => {
     expect(metrics.counter(['gossip', 'kv', 'dropped'], { via: 'broadcast' })).toBe(1);
     expect(metrics.counter(['gossip', 'kv', 'dropped'], { via: 'state' })).toBe(2);
     expect(() => replicator.mergeRemoteState(encodeState([]), false)).not.toThrow();
+  });
+
+  it('given a replica at its hard bound, then records of new keys are refused with a counter and rate-limited warnings, never silently', () => {
+    let now = 0;
+    const store = new KvStore({ node: 'a', now: () => 1000, limits: { maxEntries: 1, maxReplicaEntries: 1 } });
+    const metrics = new MemoryMetrics();
+    const warnings: Record<string, unknown>[] = [];
+    const logger = { ...silentLogger, warn: (f: Record<string, unknown>) => warnings.push(f) };
+    const replicator = new KvReplicator({ store, numNodes: () => 3, logger, metrics, now: () => now });
+    store.set('held', 'v');
+    const remote = (key: string) => ({ key, value: 'v', stamp: { wall: 5, logical: 0, node: 'b' } });
+    for (let i = 0; i < 50; i++) replicator.notifyMsg(encodeRecord(remote(`new-${i}`)));
+    replicator.mergeRemoteState(encodeState([remote('other')]), false);
+    expect(store.allRecords().map((r) => r.key)).toEqual(['held']);
+    expect(replicator.refusedFull).toBe(51);
+    expect(metrics.counter(['gossip', 'kv', 'refused', 'full'], { via: 'gossip' })).toBe(50);
+    expect(metrics.counter(['gossip', 'kv', 'refused', 'full'], { via: 'push-pull' })).toBe(1);
+    expect(warnings).toHaveLength(1);
+    now += FULL_LOG_INTERVAL_MS;
+    replicator.notifyMsg(encodeRecord(remote('late')));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatchObject({ code: 'ERR_KV_FULL', refused: 51, total: 52 });
   });
 
   it('given a KeyBroadcast, then it is named by its key and invalidates exactly broadcasts of the same key', () => {

@@ -27,6 +27,9 @@ import type { KvRecord, KvStore } from './store.js';
  */
 export const KV_RETRANSMIT_MULT = 6;
 
+/** At most one log line per this interval about records refused by a full replica. */
+export const FULL_LOG_INTERVAL_MS = 10_000;
+
 /** A queued write: named by its key, so a newer write of the same key invalidates it. */
 export class KeyBroadcast implements NamedBroadcast {
   private readonly bytes: Uint8Array;
@@ -69,6 +72,8 @@ export interface KvReplicatorOptions {
   readonly logger: Logger;
   /** Counters `gossip_kv_*`. */
   readonly metrics?: MetricsSink;
+  /** Clock (ms) for rate-limiting log lines; default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** The memberlist {@link Delegate} that replicates a store. Pass it as the node's `delegate`. */
@@ -79,11 +84,17 @@ export class KvReplicator implements Delegate {
   private readonly logger: Logger;
   private readonly metrics: MetricsSink | undefined;
   private readonly unsubscribe: () => void;
+  private readonly now: () => number;
+  private lastFullLog: number | undefined;
+  private unloggedFull = 0;
+  /** Replicated records of new keys refused since start because the replica was at `maxReplicaEntries`. */
+  refusedFull = 0;
 
   constructor(options: KvReplicatorOptions) {
     this.store = options.store;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    this.now = options.now ?? Date.now;
     this.queue = new TransmitLimitedQueue({ numNodes: options.numNodes, retransmitMult: options.retransmitMult ?? KV_RETRANSMIT_MULT });
     this.unsubscribe = this.store.onChange(({ record, origin }) => {
       // Local writes and newly learned gossip spread further; push/pull already synchronised both sides.
@@ -106,8 +117,11 @@ export class KvReplicator implements Delegate {
   notifyMsg(message: Uint8Array): void {
     try {
       const record = decodeRecord(message, this.store.limits);
-      if (this.store.apply(record, 'gossip')) {
+      const result = this.store.apply(record, 'gossip');
+      if (result === 'applied') {
         this.count('applied', 'gossip');
+      } else if (result === 'full') {
+        this.refuseFull('gossip', 1);
       } else {
         // The sender spreads a value we already superseded: spread ours, so the newer write wins sooner.
         const ours = this.store.record(record.key);
@@ -126,8 +140,9 @@ export class KvReplicator implements Delegate {
   /** {@inheritDoc Delegate.mergeRemoteState} */
   mergeRemoteState(state: Uint8Array, _join: boolean): void {
     try {
-      const applied = this.store.merge(decodeState(state, this.store.limits), 'push-pull');
+      const { applied, full } = this.store.merge(decodeState(state, this.store.limits), 'push-pull');
       if (applied.length > 0) this.count('applied', 'push-pull', applied.length);
+      if (full > 0) this.refuseFull('push-pull', full);
     } catch (err) {
       this.refuse(err, 'state', state.length);
     }
@@ -137,6 +152,25 @@ export class KvReplicator implements Delegate {
     if (!isDemoError(err, 'ERR_KV_DECODE')) throw err;
     this.count('dropped', what);
     this.logger.warn({ code: err.code, err: err.message, size }, `dropped malformed key/value ${what}`);
+  }
+
+  /**
+   * Records of new keys refused because the replica is at its hard bound: counted
+   * (`gossip_kv_refused_full{via}`, {@link KvReplicator.refusedFull}), and logged at most once per
+   * {@link FULL_LOG_INTERVAL_MS} with the count since the last line, so a flood of them cannot flood the log.
+   */
+  private refuseFull(via: string, n: number): void {
+    this.refusedFull += n;
+    this.unloggedFull += n;
+    this.metrics?.incrCounter(['gossip', 'kv', 'refused', 'full'], n, { via });
+    const now = this.now();
+    if (this.lastFullLog !== undefined && now - this.lastFullLog < FULL_LOG_INTERVAL_MS) return;
+    this.lastFullLog = now;
+    this.logger.warn(
+      { code: 'ERR_KV_FULL', refused: this.unloggedFull, total: this.refusedFull, maxReplicaEntries: this.store.limits.maxReplicaEntries },
+      'key/value replica at its hard bound: refused records of new keys from peers (this replica now differs from theirs)',
+    );
+    this.unloggedFull = 0;
   }
 
   private count(what: 'applied' | 'dropped', via: string, n = 1): void {

@@ -23,9 +23,9 @@ describe('KvStore (last-writer-wins replica)', () => {
   it('given a newer remote write, when applied, then it wins; given an older one, then it is ignored', () => {
     const store = new KvStore({ node: 'n1', now: () => 100 });
     store.set('k', 'mine');
-    expect(store.apply(rec('k', 'newer', 200), 'gossip')).toBe(true);
+    expect(store.apply(rec('k', 'newer', 200), 'gossip')).toBe('applied');
     expect(store.get('k')?.value).toBe('newer');
-    expect(store.apply(rec('k', 'older', 150), 'gossip')).toBe(false);
+    expect(store.apply(rec('k', 'older', 150), 'gossip')).toBe('stale');
     expect(store.get('k')?.value).toBe('newer');
   });
 
@@ -46,9 +46,9 @@ describe('KvStore (last-writer-wins replica)', () => {
     expect(store.delete('k')?.value).toBeNull();
     expect(store.get('k')).toBeUndefined();
     expect(store.tombstones).toBe(1);
-    expect(store.apply(rec('k', 'stale', 400), 'push-pull')).toBe(false);
+    expect(store.apply(rec('k', 'stale', 400), 'push-pull')).toBe('stale');
     expect(store.get('k')).toBeUndefined();
-    expect(store.apply(rec('k', 'fresh', 900), 'push-pull')).toBe(true);
+    expect(store.apply(rec('k', 'fresh', 900), 'push-pull')).toBe('applied');
     expect(store.get('k')?.value).toBe('fresh');
   });
 
@@ -71,8 +71,8 @@ describe('KvStore (last-writer-wins replica)', () => {
     expect(store.allRecords().map((r) => r.key)).toEqual(['young']);
   });
 
-  it('given keys or values over the limits, then set throws ERR_KV_INVALID; given a full store, ERR_KV_FULL', () => {
-    const store = new KvStore({ node: 'n1', limits: { maxKeyBytes: 4, maxValueBytes: 4, maxEntries: 1 } });
+  it('given keys or values over the limits, then set throws ERR_KV_INVALID; given a full store, ERR_KV_FULL and nothing applied', () => {
+    const store = new KvStore({ node: 'n1', limits: { maxKeyBytes: 4, maxValueBytes: 4, maxEntries: 1, maxReplicaEntries: 1 } });
     expect(() => store.set('', 'v')).toThrow(expect.objectContaining({ code: 'ERR_KV_INVALID' }) as Error);
     expect(() => store.set('toolong', 'v')).toThrow(expect.objectContaining({ code: 'ERR_KV_INVALID' }) as Error);
     expect(() => store.set('k', 'é'.repeat(3))).toThrow(expect.objectContaining({ code: 'ERR_KV_INVALID' }) as Error);
@@ -83,8 +83,31 @@ describe('KvStore (last-writer-wins replica)', () => {
     } catch (err) {
       expect(isDemoError(err, 'ERR_KV_FULL')).toBe(true);
     }
-    expect(store.apply(rec('k3', 'v', 5), 'gossip')).toBe(false);
+    expect(store.get('k2')).toBeUndefined();
+    expect(store.apply(rec('k3', 'v', 5), 'gossip')).toBe('full');
     expect(store.set('k', 'w').value).toBe('w');
+  });
+
+  it('given a store at its soft limit, then local writes of new keys are refused but replicated records are still taken, up to the hard bound', () => {
+    const store = new KvStore({ node: 'n1', now: () => 10, limits: { maxEntries: 2, maxReplicaEntries: 4 } });
+    store.set('a', '1');
+    store.set('b', '2');
+    expect(() => store.set('c', '3')).toThrow(expect.objectContaining({ code: 'ERR_KV_FULL' }) as Error);
+    expect(store.record('c')).toBeUndefined();
+    // Peers wrote these before hearing that we were full: every replica must take them to converge.
+    expect(store.apply(rec('x', 'from-peer', 5), 'gossip')).toBe('applied');
+    expect(store.merge([rec('y', 'from-peer', 5), rec('z', 'from-peer', 5)], 'push-pull')).toMatchObject({ applied: [{ key: 'y' }], full: 1 });
+    expect(store.size).toBe(4);
+    // Updates and deletes of held keys never grow the replica, so they are still accepted.
+    expect(store.set('a', 'updated').value).toBe('updated');
+    expect(store.delete('b')?.value).toBeNull();
+    expect(store.apply(rec('x', 'newer', 50), 'gossip')).toBe('applied');
+  });
+
+  it('given custom limits, then the hard bound follows maxEntries (1.5×) unless set, and may not be below it', () => {
+    expect(new KvStore({ node: 'n', limits: { maxEntries: 100 } }).limits.maxReplicaEntries).toBe(150);
+    expect(new KvStore({ node: 'n' }).limits).toMatchObject({ maxEntries: 10_000, maxReplicaEntries: 15_000 });
+    expect(() => new KvStore({ node: 'n', limits: { maxEntries: 10, maxReplicaEntries: 5 } })).toThrow(expect.objectContaining({ code: 'ERR_KV_INVALID' }) as Error);
   });
 
   it('given any set of writes delivered in any order and with duplicates, then replicas converge to the same contents', () => {

@@ -3,6 +3,15 @@
  * timestamp of the write that produced it; a delete is a write too (a tombstone), so a delete that wins over a
  * set is not undone when an older copy of the set arrives later. Merging is commutative, associative and
  * idempotent, so replicas that saw the same writes in any order hold the same contents.
+ *
+ * Capacity has two bounds, so that a full store never loses an acknowledged write and replicas still converge:
+ * a local write of a new key is refused (`ERR_KV_FULL`, HTTP 507, nothing applied) once the replica holds
+ * `maxEntries` records, but records from peers are accepted past that, up to the hard bound `maxReplicaEntries`.
+ * Every node refuses new keys at the same soft limit, so the cluster-wide union of keys exceeds it only by the
+ * new keys written concurrently on different nodes before they heard of each other (or during a partition); the
+ * headroom between the two bounds absorbs that, and each replica still takes every record any other accepted.
+ * Past the hard bound (a long partition with every side writing new keys), a record of a new key is refused,
+ * counted and logged, never silently: see {@link KvApplyResult}.
  */
 import { createHash } from 'node:crypto';
 import { DemoError } from '../errors.js';
@@ -35,12 +44,34 @@ export interface KvLimits {
   readonly maxKeyBytes: number;
   /** Longest value in UTF-8 bytes. */
   readonly maxValueBytes: number;
-  /** Most records (live and tombstones) held. */
+  /** Records (live and tombstones) past which a local write of a new key is refused (`ERR_KV_FULL`). */
   readonly maxEntries: number;
+  /**
+   * Records past which a replicated record of a new key is refused: the hard bound on the replica (and on the
+   * records a push/pull state may carry). Must be ≥ `maxEntries`; default 1.5 × `maxEntries`.
+   */
+  readonly maxReplicaEntries: number;
 }
 
-/** Default limits: a set of the largest key and value still fits a 1400-byte gossip packet. */
-export const DEFAULT_KV_LIMITS: KvLimits = Object.freeze({ maxKeyBytes: 128, maxValueBytes: 512, maxEntries: 10_000 });
+/**
+ * Default limits: a set of the largest key and value still fits a 1400-byte gossip packet, and a replica at the
+ * hard bound (15,000 records of ≤ 128-byte keys and ≤ 512-byte values) stays under the 16 MiB push/pull state.
+ */
+export const DEFAULT_KV_LIMITS: KvLimits = Object.freeze({ maxKeyBytes: 128, maxValueBytes: 512, maxEntries: 10_000, maxReplicaEntries: 15_000 });
+
+/**
+ * What {@link KvStore.apply} did with a remote record: `applied` (newer than ours), `stale` (ours is as new or
+ * newer), or `full` (a new key while the replica is at `maxReplicaEntries`: refused, and the caller must count it).
+ */
+export type KvApplyResult = 'applied' | 'stale' | 'full';
+
+/** Resolves partial limits; `maxReplicaEntries` follows a custom `maxEntries` unless given. */
+export function resolveKvLimits(limits: Partial<KvLimits> = {}): KvLimits {
+  const maxEntries = limits.maxEntries ?? DEFAULT_KV_LIMITS.maxEntries;
+  const maxReplicaEntries = limits.maxReplicaEntries ?? Math.ceil(maxEntries * 1.5);
+  if (maxReplicaEntries < maxEntries) throw new DemoError('ERR_KV_INVALID', 'maxReplicaEntries must be at least maxEntries');
+  return { ...DEFAULT_KV_LIMITS, ...limits, maxEntries, maxReplicaEntries };
+}
 
 /** Options of {@link KvStore}. */
 export interface KvStoreOptions {
@@ -69,7 +100,7 @@ export class KvStore {
   constructor(options: KvStoreOptions) {
     this.now = options.now ?? Date.now;
     this.clock = new HybridClock(options.node, this.now);
-    this.limits = { ...DEFAULT_KV_LIMITS, ...options.limits };
+    this.limits = resolveKvLimits(options.limits);
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 10 * 60_000;
   }
 
@@ -130,22 +161,29 @@ export class KvStore {
   }
 
   /**
-   * Applies a remote record if it is newer than ours (last writer wins). Returns true if it changed the replica.
-   * A record for a new key is refused (false) when the store is full; records break no invariant otherwise, since
-   * the codec already validated them.
+   * Applies a remote record if it is newer than ours (last writer wins). Records of new keys are accepted past
+   * `maxEntries` (the soft limit only refuses local writes), up to `maxReplicaEntries`; past that, `full`.
+   * Records break no invariant otherwise, since the codec already validated them.
    */
-  apply(record: KvRecord, origin: Exclude<KvOrigin, 'local'>): boolean {
+  apply(record: KvRecord, origin: Exclude<KvOrigin, 'local'>): KvApplyResult {
     const current = this.records.get(record.key);
-    if (current !== undefined && compareStamps(record.stamp, current.stamp) <= 0) return false;
-    if (current === undefined && this.records.size >= this.limits.maxEntries) return false;
+    if (current !== undefined && compareStamps(record.stamp, current.stamp) <= 0) return 'stale';
+    if (current === undefined && this.records.size >= this.limits.maxReplicaEntries) return 'full';
     this.clock.observe(record.stamp);
     this.store(record, origin);
-    return true;
+    return 'applied';
   }
 
-  /** Applies every record of a remote replica; returns those that changed ours. */
-  merge(records: readonly KvRecord[], origin: Exclude<KvOrigin, 'local'>): KvRecord[] {
-    return records.filter((r) => this.apply(r, origin));
+  /** Applies every record of a remote replica; returns those that changed ours and how many were refused as `full`. */
+  merge(records: readonly KvRecord[], origin: Exclude<KvOrigin, 'local'>): { applied: KvRecord[]; full: number } {
+    const applied: KvRecord[] = [];
+    let full = 0;
+    for (const r of records) {
+      const result = this.apply(r, origin);
+      if (result === 'applied') applied.push(r);
+      else if (result === 'full') full++;
+    }
+    return { applied, full };
   }
 
   /**
