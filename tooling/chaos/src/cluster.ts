@@ -48,7 +48,8 @@ export class Cluster {
 
   /** Starts the given hosts (default: all not running), a few at a time. */
   async start(hosts: readonly Host[] = this.hosts.filter((h) => !h.running)): Promise<void> {
-    await mapLimit(hosts, START_CONCURRENCY, (h) => h.start());
+    // One retry: on a machine this loaded an agent now and then misses the start-up bound.
+    await mapLimit(hosts, START_CONCURRENCY, (h) => h.start().catch(() => h.start()));
   }
 
   /** Each running host's member list (`undefined` when it did not answer). */

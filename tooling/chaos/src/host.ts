@@ -41,7 +41,7 @@ export class Host {
   }
 
   /** Starts the agent and waits (bounded) until its HTTP API answers; then follows its event stream. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.child !== undefined) throw new ChaosError('ERR_CHAOS_AGENT', `${this.name} is already running`);
     const argv = agentCommand({ kind: this.kind, name: this.name, ip: this.net.ip, seeds: this.seeds }, this.programs);
     // `ip netns exec` execs the agent in place: the pid we get is the agent's, so signals reach it directly.
@@ -60,6 +60,7 @@ export class Host {
       this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - 40));
     });
     child.on('error', () => undefined);
+    child.once('exit', (code, signal) => this.stderrTail.push(`(exited: ${signal ?? `status ${code}`})`));
     const up = await pollUntil(
       async () => {
         if (this.child !== child) return false;
