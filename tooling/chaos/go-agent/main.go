@@ -1,5 +1,5 @@
-// go-agent: one memberlist v0.2.2 node per process with the observation API of `gossip agent` (GET /members,
-// GET /events as server-sent events), so the chaos runner watches Go and TS hosts through one client.
+// go-agent: one memberlist v0.2.2 node per process with the observation API of `gossip agent` (GET /v1/members,
+// GET /v1/events as server-sent events), so the chaos runner watches Go and TS hosts through one client.
 // SIGINT/SIGTERM leave the cluster gracefully; a closed stdin (the runner died) exits at once.
 package main
 
@@ -69,8 +69,8 @@ func main() {
 		log.Fatalf("http: %v", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/members", func(w http.ResponseWriter, r *http.Request) { serveMembers(w, m) })
-	mux.HandleFunc("/events", func(w http.ResponseWriter, r *http.Request) { feed.serve(w, r) })
+	mux.HandleFunc("/v1/members", func(w http.ResponseWriter, r *http.Request) { serveMembers(w, m) })
+	mux.HandleFunc("/v1/events", func(w http.ResponseWriter, r *http.Request) { feed.serve(w, r) })
 	go func() { _ = http.Serve(ln, mux) }()
 	fmt.Printf("go-agent %s gossiping on %s:%d, HTTP on %s\n", *name, cfg.BindAddr, cfg.BindPort, ln.Addr())
 

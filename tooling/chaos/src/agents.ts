@@ -1,6 +1,6 @@
 /**
  * Everything the testbed knows about the agents it runs: which program, which flags, which HTTP paths and what
- * they answer. TS hosts run the `gossip agent` command; Go hosts run `go-agent/` (memberlist v0.2.2 behind the
+ * they answer. TS hosts run the `gossip agent` command (@gossip/agent); Go hosts run `go-agent/` (memberlist v0.2.2 behind the
  * same observation API). Switching to another agent command or API layout is an edit of this file only.
  */
 import { request } from 'node:http';
@@ -22,9 +22,9 @@ export const HTTP_PORT = 7480;
 /** The HTTP API paths both agents serve. */
 export const API = {
   /** `GET`: every member this agent knows, dead and left included. */
-  members: '/members',
+  members: '/v1/members',
   /** `GET`: server-sent events; `member` events carry `{ type, member }`. */
-  events: '/events',
+  events: '/v1/events',
 } as const;
 
 /** A member as an agent lists it. */
@@ -67,7 +67,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Finds the built `gossip` CLI and, if `withGo`, builds the Go agent. */
 export async function resolvePrograms(withGo: boolean): Promise<AgentPrograms> {
   const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@gossip/demo/package.json');
+  const pkg = require.resolve('@gossip/agent/package.json');
   const tsCli = join(dirname(pkg), 'dist', 'cli.js');
   // dist/ of this package and src/ (under vitest) are both one level below the package root.
   const goBin = withGo ? await buildGoProgram(join(here, '..', 'go-agent'), 'go-agent') : undefined;
@@ -92,7 +92,7 @@ export function gossipAddress(ip: string): string {
   return `${ip}:${GOSSIP_PORT}`;
 }
 
-/** `GET /members` of the agent at `ip`, bounded by `timeoutMs`. */
+/** `GET /v1/members` of the agent at `ip`, bounded by `timeoutMs`. */
 export function fetchMembers(ip: string, timeoutMs = 2000): Promise<MemberView[]> {
   return new Promise((resolve, reject) => {
     const req = request({ host: ip, port: HTTP_PORT, path: API.members, method: 'GET', timeout: timeoutMs }, (res) => {
@@ -120,7 +120,7 @@ export function fetchMembers(ip: string, timeoutMs = 2000): Promise<MemberView[]
 }
 
 /**
- * Streams the agent's member events (`GET /events`) after `lastId`; `onClose` fires once when the stream ends
+ * Streams the agent's member events (`GET /v1/events`) after `lastId`; `onClose` fires once when the stream ends
  * for any reason. Returns a function that closes the stream.
  */
 export function streamEvents(ip: string, lastId: number, onEvent: (event: AgentEvent) => void, onClose: () => void): () => void {

@@ -145,7 +145,7 @@ export class Host {
     if (!done) await this.kill();
   }
 
-  /** `GET /members` of this agent. */
+  /** `GET /v1/members` of this agent. */
   members(timeoutMs = 2000): Promise<MemberView[]> {
     return fetchMembers(this.net.ip, timeoutMs);
   }
