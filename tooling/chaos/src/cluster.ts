@@ -59,47 +59,36 @@ export class Cluster {
   }
 
   /**
-   * Waits until every host in `hosts` lists exactly `hosts` as alive (others may be listed dead or left).
-   * Resolves the time it took in ms, or `undefined` after `timeoutMs`.
+   * Polls the member lists of `observers` until `accept` holds for every one of them (a host that does not
+   * answer does not count as accepting). Resolves the ms it took, or `undefined` after `timeoutMs`.
    */
-  async waitConverged(timeoutMs: number, signal?: AbortSignal, hosts: readonly Host[] = this.running): Promise<number | undefined> {
+  async waitViews(observers: readonly Host[], accept: (list: readonly MemberView[]) => boolean, timeoutMs: number, signal?: AbortSignal, everyMs = 500): Promise<number | undefined> {
     const t0 = Date.now();
-    const want = new Set(hosts.map((h) => h.name));
     const ok = await pollUntil(
       async () => {
-        const views = await this.views(hosts);
-        for (const list of views.values()) {
-          if (list === undefined || !sameAlive(list, want)) return undefined;
-        }
-        return true;
+        const views = await this.views(observers);
+        return [...views.values()].every((list) => list !== undefined && accept(list)) ? true : undefined;
       },
       timeoutMs,
-      500,
+      everyMs,
       signal,
     );
     return ok === true ? Date.now() - t0 : undefined;
   }
 
-  /**
-   * Waits until every host in `observers` lists `subject` in one of `states`; resolves ms taken or `undefined`
-   * after `timeoutMs`.
-   */
-  async waitState(subject: string, states: readonly MemberView['state'][], observers: readonly Host[], timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
-    const t0 = Date.now();
-    const ok = await pollUntil(
-      async () => {
-        const views = await this.views(observers);
-        for (const list of views.values()) {
-          const m = list?.find((x) => x.name === subject);
-          if (m === undefined || !states.includes(m.state)) return undefined;
-        }
-        return true;
-      },
-      timeoutMs,
-      250,
-      signal,
-    );
-    return ok === true ? Date.now() - t0 : undefined;
+  /** Waits until every host in `hosts` lists exactly `hosts` as alive (others may be dead or left). */
+  waitConverged(timeoutMs: number, signal?: AbortSignal, hosts: readonly Host[] = this.running): Promise<number | undefined> {
+    const want = new Set(hosts.map((h) => h.name));
+    return this.waitViews(hosts, (list) => sameAlive(list, want), timeoutMs, signal);
+  }
+
+  /** Waits until every host in `observers` lists `subject` in one of `states`. */
+  waitState(subject: string, states: readonly MemberView['state'][], observers: readonly Host[], timeoutMs: number, signal?: AbortSignal): Promise<number | undefined> {
+    const accept = (list: readonly MemberView[]): boolean => {
+      const m = list.find((x) => x.name === subject);
+      return m !== undefined && states.includes(m.state);
+    };
+    return this.waitViews(observers, accept, timeoutMs, signal, 250);
   }
 
   /** Removes every fault rule of the cluster's hosts. */

@@ -1,8 +1,8 @@
 /** Shared measurements of the scenarios: what counts as a false accusation or death, and time bounds. */
-import type { AgentEvent } from '../agents.js';
+import type { AgentEvent, MemberView } from '../agents.js';
 import type { Cluster } from '../cluster.js';
-import { pollUntil } from '../exec.js';
 import type { Host } from '../host.js';
+import type { ScenarioContext } from './types.js';
 
 /** Counts events of `type` about `subjects` seen by anyone since `since`, and how many subjects they named. */
 export function countEvents(cluster: Cluster, type: AgentEvent['type'], subjects: readonly Host[], since: number, until?: number): { events: number; subjects: number } {
@@ -32,22 +32,16 @@ export function deadBoundMs(n: number): number {
  * count). Resolves ms taken, or null after `timeoutMs`.
  */
 export async function waitGone(cluster: Cluster, subjects: readonly Host[], observers: readonly Host[], timeoutMs: number, signal: AbortSignal): Promise<number | null> {
-  const t0 = Date.now();
   const names = new Set(subjects.map((h) => h.name));
-  const ok = await pollUntil(
-    async () => {
-      const views = await cluster.views(observers);
-      for (const list of views.values()) {
-        if (list === undefined) return undefined;
-        if (list.some((m) => names.has(m.name) && (m.state === 'alive' || m.state === 'suspect'))) return undefined;
-      }
-      return true;
-    },
-    timeoutMs,
-    500,
-    signal,
-  );
-  return ok === true ? Date.now() - t0 : null;
+  const gone = (list: readonly MemberView[]): boolean => !list.some((m) => names.has(m.name) && (m.state === 'alive' || m.state === 'suspect'));
+  return (await cluster.waitViews(observers, gone, timeoutMs, signal)) ?? null;
+}
+
+/** Picks the faulted host (seeded) among the running hosts; the rest are the healthy ones the targets are about. */
+export function victimAndHealthy(ctx: ScenarioContext): { victim: Host; healthy: Host[] } {
+  const running = ctx.cluster.running;
+  const victim = pickVictim(running, ctx.rng.int(0, 1000));
+  return { victim, healthy: running.filter((h) => h !== victim) };
 }
 
 /** Picks a host other than the first (the first is everyone's seed), seeded. */

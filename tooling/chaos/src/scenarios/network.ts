@@ -2,7 +2,7 @@
 import { sleep } from '../exec.js';
 import { applyAll, blockPeers, CLEAN, type HostRules, inboundLoss, isolate, udpBlackhole } from '../faults.js';
 import type { Host } from '../host.js';
-import { countEvents, pickVictim, secs, waitGone } from './analysis.js';
+import { countEvents, secs, victimAndHealthy, waitGone } from './analysis.js';
 import type { Scenario, ScenarioContext, ScenarioResult } from './types.js';
 
 function rulesFor(hosts: readonly Host[], rules: HostRules): Array<readonly [string, HostRules]> {
@@ -111,8 +111,7 @@ export const udpBlackholeScenario: Scenario = {
   target: 'the host is never declared dead (TCP fallback pings keep it alive); no other host dies',
   async run(ctx) {
     const c = ctx.cluster;
-    const victim = pickVictim(c.running, ctx.rng.int(0, 1000));
-    const others = c.running.filter((h) => h !== victim);
+    const { victim, healthy: others } = victimAndHealthy(ctx);
     const t0 = Date.now();
     await applyAll([[victim.net.ns, udpBlackhole()]]);
     ctx.note(`UDP blackhole on ${victim.name}`);
@@ -140,8 +139,7 @@ export const flapping: Scenario = {
   target: 'no other host declared dead by a healthy host; the flapping host alive everywhere within 60 s of its last return',
   async run(ctx) {
     const c = ctx.cluster;
-    const victim = pickVictim(c.running, ctx.rng.int(0, 1000));
-    const others = c.running.filter((h) => h !== victim);
+    const { victim, healthy: others } = victimAndHealthy(ctx);
     const t0 = Date.now();
     const down = ctx.dur(10_000, 6_000);
     try {

@@ -1,6 +1,6 @@
 /** Faults of the process rather than the network: stalls (SIGSTOP/SIGCONT) and a rolling restart. */
 import { sleep } from '../exec.js';
-import { countEvents, pickVictim, secs } from './analysis.js';
+import { countEvents, secs, victimAndHealthy } from './analysis.js';
 import type { Scenario } from './types.js';
 
 /** One host stalls repeatedly, as a process does under GC pauses or a frozen container. */
@@ -10,8 +10,7 @@ export const stall: Scenario = {
   target: 'it accuses 0 healthy hosts (no suspect event about any other host) and is never declared dead',
   async run(ctx) {
     const c = ctx.cluster;
-    const victim = pickVictim(c.running, ctx.rng.int(0, 1000));
-    const healthy = c.running.filter((h) => h !== victim);
+    const { victim, healthy } = victimAndHealthy(ctx);
     const t0 = Date.now();
     const end = t0 + ctx.dur(60_000, 12_000);
     let cycles = 0;
