@@ -29,6 +29,7 @@ Options:
   --report     write CHAOS.md at the repository root
   --quick      short durations (the CI subset)
   --seed S     seed for victims and stall lengths (default 1)
+  --events F   append every observed member event to file F (JSON lines)
   -h, --help   this help`;
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       report: { type: 'boolean' },
       quick: { type: 'boolean' },
       seed: { type: 'string' },
+      events: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       seed: int('seed', values.seed, 1, 0, 2 ** 31),
       signal: controller.signal,
       progress,
+      eventsFile: values.events,
       onOutcome: (o) => {
         if (!json) console.log(`${scenarioTable(o)}\n`);
         console.log(jsonLine(o));

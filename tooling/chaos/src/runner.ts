@@ -3,7 +3,7 @@
  * its all-Go twin, runs each scenario on both side by side (the same faults at the same moments), and tears
  * everything down whatever happens — scenario failure, runner error or Ctrl-C — then checks nothing is left.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { type AgentPrograms, resolvePrograms } from './agents.js';
 import { Cluster } from './cluster.js';
 import { ChaosError } from './errors.js';
@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly progress: (line: string) => void;
   /** Called as each scenario finishes. */
   readonly onOutcome?: (outcome: ScenarioOutcome) => void;
+  /** Appends every observation of each scenario here, as JSON lines (for diagnosis). */
+  readonly eventsFile?: string;
 }
 
 /** One scenario's verdicts. */
@@ -194,6 +196,10 @@ export async function runChaos(opts: RunOptions): Promise<RunSummary> {
         durationMs: Date.now() - t0,
       };
       outcomes.push(outcome);
+      if (opts.eventsFile !== undefined) {
+        const lines = inPlay.flatMap((c) => c.log.query({ since: t0 }).map((e) => JSON.stringify({ scenario: scenario.name, cluster: c.label, ...e })));
+        appendFileSync(opts.eventsFile, lines.map((l) => `${l}\n`).join(''));
+      }
       opts.onOutcome?.(outcome);
     }
   } finally {
