@@ -22,15 +22,15 @@ async function measure(ctx: ScenarioContext, hosts: readonly Host[], ms: number,
 /** Idle, then churn. */
 export const cost: Scenario = {
   name: 'cost',
-  title: 'per-host CPU and RSS from /proc: idle 20 s, then 20 s while two other hosts crash and restart in a loop',
+  title: 'per-host CPU and RSS from /proc: idle 15 s, then 15 s while two other hosts crash and restart in a loop',
   target: 'measurement (no pass/fail threshold)',
   async run(ctx) {
     const c = ctx.cluster;
     const churners = c.running.slice(-2);
     const measured = c.running.filter((h) => !churners.includes(h));
-    const idle = await measure(ctx, c.running, ctx.dur(20_000, 5_000));
+    const idle = await measure(ctx, c.running, ctx.dur(15_000, 5_000));
     let restarts = 0;
-    const churn = await measure(ctx, measured, ctx.dur(20_000, 8_000), async (signal) => {
+    const churn = await measure(ctx, measured, ctx.dur(15_000, 8_000), async (signal) => {
       for (let i = 0; !signal.aborted; i++) {
         const h = churners[i % churners.length] as Host;
         await h.kill();

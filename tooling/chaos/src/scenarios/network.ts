@@ -5,6 +5,9 @@ import type { Host } from '../host.js';
 import { countEvents, secs, victimAndHealthy, waitGone } from './analysis.js';
 import type { Scenario, ScenarioContext, ScenarioResult } from './types.js';
 
+/** How long a cluster gets to merge again after a partition heals. */
+const HEAL_TIMEOUT_MS = 60_000;
+
 function rulesFor(hosts: readonly Host[], rules: HostRules): Array<readonly [string, HostRules]> {
   return hosts.map((h) => [h.net.ns, rules] as const);
 }
@@ -64,12 +67,12 @@ async function partitionRun(ctx: ScenarioContext, fullMs: number, quickMs: numbe
   }
   const healedAt = Date.now();
   ctx.note('healed the network');
-  const healMs = await c.waitConverged(ctx.dur(120_000, 90_000), ctx.signal);
+  const healMs = await c.waitConverged(HEAL_TIMEOUT_MS, ctx.signal);
   const internal = sameSideDeaths(c, a, t0, healedAt) + sameSideDeaths(c, b, t0, healedAt);
   return {
     pass: healMs !== undefined && internal === 0,
     figures: { sideA: a.length, sideB: b.length, splitMs, healMs: healMs ?? null, sameSideDeaths: internal },
-    summary: healMs === undefined ? `not merged ${secs(ctx.dur(120_000, 90_000))} after the heal` : `merged ${secs(healMs)} after the heal`,
+    summary: healMs === undefined ? `not merged ${secs(HEAL_TIMEOUT_MS)} after the heal` : `merged ${secs(healMs)} after the heal`,
   };
 }
 
@@ -83,7 +86,7 @@ function sameSideDeaths(c: ScenarioContext['cluster'], side: readonly Host[], si
 export const partition: Scenario = {
   name: 'partition',
   title: '50/50 partition for 2 minutes, then heal',
-  target: 'no host dies within its own side; after the heal, one cluster again (all alive everywhere) within 120 s',
+  target: 'no host dies within its own side; after the heal, one cluster again (all alive everywhere) within 60 s',
   run: (ctx) => partitionRun(ctx, 120_000, 30_000, false),
 };
 
@@ -91,7 +94,7 @@ export const partition: Scenario = {
 export const oneWay: Scenario = {
   name: 'oneway',
   title: 'one-way partition for 20 s: half A cannot send to half B (B still reaches A), then heal',
-  target: 'no host dies within its own side; one cluster again within 120 s of the heal',
+  target: 'no host dies within its own side; one cluster again within 60 s of the heal',
   run: (ctx) => partitionRun(ctx, 20_000, 15_000, true),
 };
 
@@ -99,7 +102,7 @@ export const oneWay: Scenario = {
 export const mixedPartition: Scenario = {
   name: 'mixed-partition',
   title: 'mixed Go/TS cluster: 50/50 partition (both kinds on each side) for 40 s, then heal',
-  target: 'no host dies within its own side; one cluster again within 120 s of the heal',
+  target: 'no host dies within its own side; one cluster again within 60 s of the heal',
   mixed: true,
   run: (ctx) => partitionRun(ctx, 40_000, 30_000, false),
 };
@@ -107,7 +110,7 @@ export const mixedPartition: Scenario = {
 /** One host loses UDP. */
 export const udpBlackholeScenario: Scenario = {
   name: 'blackhole',
-  title: 'UDP-only blackhole of one host for 45 s (TCP still works)',
+  title: 'UDP-only blackhole of one host for 30 s (TCP still works)',
   target: 'the host is never declared dead (TCP fallback pings keep it alive); no other host dies',
   async run(ctx) {
     const c = ctx.cluster;
@@ -116,7 +119,7 @@ export const udpBlackholeScenario: Scenario = {
     await applyAll([[victim.net.ns, udpBlackhole()]]);
     ctx.note(`UDP blackhole on ${victim.name}`);
     try {
-      await sleep(ctx.dur(45_000, 15_000), ctx.signal);
+      await sleep(ctx.dur(30_000, 15_000), ctx.signal);
     } finally {
       await c.clearFaults();
     }

@@ -27,7 +27,7 @@ export const stall: Scenario = {
       victim.signal('SIGCONT');
     }
     // Suspicions raised at the last resume need a suspicion timeout to turn into deaths: wait one out.
-    await sleep(ctx.dur(10_000, 6_000), ctx.signal);
+    await sleep(ctx.dur(8_000, 6_000), ctx.signal);
     const accused = countEvents(c, 'suspect', healthy, t0);
     const victimDead = countEvents(c, 'dead', [victim], t0).events;
     const victimSuspected = countEvents(c, 'suspect', [victim], t0).events;
