@@ -70,7 +70,9 @@ async function partitionRun(ctx: ScenarioContext, fullMs: number, quickMs: numbe
   const healMs = await c.waitConverged(HEAL_TIMEOUT_MS, ctx.signal);
   const internal = sameSideDeaths(c, a, t0, healedAt) + sameSideDeaths(c, b, t0, healedAt);
   return {
-    pass: healMs !== undefined && internal === 0,
+    // One way, a side's own members are declared dead to it by the other side (whose gossip still arrives) until
+    // they refute: SWIM cannot tell a one-way cut from a crash, so only the merge is a target there.
+    pass: healMs !== undefined && (oneWay || internal === 0),
     figures: { sideA: a.length, sideB: b.length, splitMs, healMs: healMs ?? null, sameSideDeaths: internal },
     summary: healMs === undefined ? `not merged ${secs(HEAL_TIMEOUT_MS)} after the heal` : `merged ${secs(healMs)} after the heal`,
   };
@@ -94,7 +96,7 @@ export const partition: Scenario = {
 export const oneWay: Scenario = {
   name: 'oneway',
   title: 'one-way partition for 20 s: half A cannot send to half B (B still reaches A), then heal',
-  target: 'no host dies within its own side; one cluster again within 60 s of the heal',
+  target: 'one cluster again within 60 s of the heal (same-side deaths are reported: B, which still reaches A, declares A hosts dead to A)',
   run: (ctx) => partitionRun(ctx, 20_000, 15_000, true),
 };
 
