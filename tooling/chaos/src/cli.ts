@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ChaosError } from './errors.js';
+import { run } from './exec.js';
 import { checkAvailable, findLeftovers, removeEverything } from './netns.js';
 import { jsonLine, renderMarkdown, scenarioTable } from './report.js';
 import { isClean, runChaos, runPassed, selectScenarios } from './runner.js';
@@ -99,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
     if (values.report === true) {
       const here = dirname(fileURLToPath(import.meta.url));
       const file = join(here, '..', '..', '..', 'CHAOS.md');
-      writeFileSync(file, renderMarkdown(summary, `pnpm chaos ${process.argv.slice(2).join(' ')}`));
+      const commit = (await run('git', ['-C', here, 'rev-parse', '--short', 'HEAD']).catch(() => 'unknown')).trim();
+      writeFileSync(file, renderMarkdown(summary, `pnpm chaos ${process.argv.slice(2).join(' ')}`, commit));
       progress(`wrote ${file}`);
     }
     return runPassed(summary) ? 0 : 1;

@@ -55,7 +55,7 @@ const COST_ROWS: Array<[string, string]> = [
 ];
 
 /** CHAOS.md: the TS/Go table, the cost table, every figure, and how the run was made. */
-export function renderMarkdown(s: RunSummary, command: string): string {
+export function renderMarkdown(s: RunSummary, command: string, commit = 'unknown'): string {
   const out: string[] = [];
   out.push('# Chaos: real hosts, real faults', '');
   out.push(
@@ -67,7 +67,7 @@ export function renderMarkdown(s: RunSummary, command: string): string {
     'The all-Go cluster runs beside the TS one on the same bridge, taking the same faults at the same moments.',
     '',
   );
-  out.push(`- Command: \`${command}\``);
+  out.push(`- Command: \`${command}\` at commit ${commit}`);
   out.push(`- Date: ${s.startedAt.toISOString()}; duration ${(s.durationMs / 60_000).toFixed(1)} min`);
   out.push(`- Hosts: ${s.hosts} TS and ${s.hosts} Go (side by side); ${s.go} Go hosts mixed into the TS cluster for the mixed scenarios`);
   out.push(`- Machine: ${s.loadBefore} load average before, ${s.loadAfter} after (1/5/15 min) on 2 cores shared with other work — figures were taken on a loaded machine, timings are upper bounds`);
