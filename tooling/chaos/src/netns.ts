@@ -73,11 +73,22 @@ export async function namespacePids(ns: string): Promise<number[]> {
   }
 }
 
-/** What {@link removeEverything} found. */
+/** What {@link removeEverything} found, or {@link findLeftovers} still finds. */
 export interface Leftovers {
   readonly namespaces: string[];
   readonly links: string[];
   readonly pids: number[];
+  /** nftables tables of ours outside the namespaces (rules inside a namespace go with it). */
+  readonly rules: string[];
+}
+
+/** Our nftables tables in the root namespace (faults are only ever set inside host namespaces: expected none). */
+async function rootRules(): Promise<string[]> {
+  const out = await run('nft', ['list', 'tables']).catch(() => '');
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^table \S+ gch$/.test(l));
 }
 
 /**
@@ -99,14 +110,16 @@ export async function removeEverything(): Promise<Leftovers> {
   const ordered = [...links.filter((l) => l !== BRIDGE), ...links.filter((l) => l === BRIDGE)];
   if (ordered.length > 0) await run('ip', ['-force', '-batch', '-'], ordered.map((l) => `link del ${l}`).join('\n') + '\n').catch(() => '');
   if (namespaces.length > 0) await run('ip', ['-force', '-batch', '-'], namespaces.map((n) => `netns del ${n}`).join('\n') + '\n').catch(() => '');
-  return { namespaces, links, pids };
+  const rules = await rootRules();
+  for (const table of rules) await run('nft', ['delete', ...table.split(' ')]).catch(() => '');
+  return { namespaces, links, pids, rules };
 }
 
 /** Lists what is still there: empty when the machine is clean. */
 export async function findLeftovers(): Promise<Leftovers> {
   const namespaces = listNamespaces();
   const pids = (await mapLimit(namespaces, 8, namespacePids)).flat();
-  return { namespaces, links: await listLinks(), pids };
+  return { namespaces, links: await listLinks(), pids, rules: await rootRules() };
 }
 
 /** Creates the bridge with the runner's address. */

@@ -37,8 +37,8 @@ describe('report', () => {
       durationMs: 600_000,
       loadBefore: '9.1 8.0 7.5',
       loadAfter: '10.2 9.0 8.0',
-      stale: { namespaces: [], links: [], pids: [] },
-      leftovers: { namespaces: [], links: [], pids: [] },
+      stale: { namespaces: [], links: [], pids: [], rules: [] },
+      leftovers: { namespaces: [], links: [], pids: [], rules: [] },
       notes: [],
     };
     const md = renderMarkdown(summary, 'pnpm chaos all --hosts 32 --go 4 --report');
@@ -46,7 +46,7 @@ describe('report', () => {
     expect(md).toContain('✅ dead on all 31 in 5.6 s');
     expect(md).toContain('❌ not dead everywhere');
     expect(md).toContain('Where Go fails and we pass: **crash**');
-    expect(md).toContain('nothing left (0 namespaces, 0 links, 0 processes)');
+    expect(md).toContain('nothing left (0 namespaces, 0 links, 0 nftables tables, 0 processes)');
     expect(md).toContain('loaded machine');
   });
 });

@@ -35,7 +35,9 @@ export function jsonLine(o: ScenarioOutcome): string {
 }
 
 function leftoverText(l: Leftovers): string {
-  return isClean(l) ? 'nothing left (0 namespaces, 0 links, 0 processes)' : `LEFT BEHIND: namespaces ${l.namespaces.join(' ') || '0'}; links ${l.links.join(' ') || '0'}; pids ${l.pids.join(' ') || '0'}`;
+  return isClean(l)
+    ? 'nothing left (0 namespaces, 0 links, 0 nftables tables, 0 processes)'
+    : `LEFT BEHIND: namespaces ${l.namespaces.join(' ') || '0'}; links ${l.links.join(' ') || '0'}; tables ${l.rules.join(', ') || '0'}; pids ${l.pids.join(' ') || '0'}`;
 }
 
 function mdCell(r: ScenarioResult | string): string {

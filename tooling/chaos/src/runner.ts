@@ -73,7 +73,7 @@ export function runPassed(summary: RunSummary): boolean {
 
 /** True when no namespace, link or process is left. */
 export function isClean(l: Leftovers): boolean {
-  return l.namespaces.length === 0 && l.links.length === 0 && l.pids.length === 0;
+  return l.namespaces.length === 0 && l.links.length === 0 && l.pids.length === 0 && l.rules.length === 0;
 }
 
 function loadAverage(): string {
@@ -140,8 +140,8 @@ export async function runChaos(opts: RunOptions): Promise<RunSummary> {
   const notes: string[] = [];
   const outcomes: ScenarioOutcome[] = [];
   const stale = await removeEverything();
-  if (stale.namespaces.length + stale.links.length + stale.pids.length > 0) {
-    opts.progress(`removed leftovers of an earlier run: ${stale.namespaces.length} namespaces, ${stale.links.length} links, ${stale.pids.length} processes`);
+  if (!isClean(stale)) {
+    opts.progress(`removed leftovers of an earlier run: ${stale.namespaces.length} namespaces, ${stale.links.length} links, ${stale.rules.length} nftables tables, ${stale.pids.length} processes`);
   }
   const clusters: Cluster[] = [];
   try {

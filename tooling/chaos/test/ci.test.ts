@@ -32,6 +32,6 @@ describe.skipIf(unavailable !== undefined)('chaos CI subset on 6 real hosts', ()
     expect(summary.outcomes.map((o) => o.scenario.name)).toEqual([...CI_SCENARIOS]);
     const failed = summary.outcomes.filter((o) => !o.ts.pass).map((o) => `${o.scenario.name}: ${o.ts.summary} ${JSON.stringify(o.ts.figures)}`);
     expect(failed, lines.join('\n')).toEqual([]);
-    expect(summary.leftovers).toEqual({ namespaces: [], links: [], pids: [] });
+    expect(summary.leftovers).toEqual({ namespaces: [], links: [], pids: [], rules: [] });
   }, 300_000);
 });
