@@ -94,13 +94,13 @@ export function selectScenarios(names: readonly string[]): Scenario[] {
 }
 
 /** Brings `cluster` back to all hosts running, no faults, converged; restarts it from scratch if it will not. */
-async function ensureHealthy(cluster: Cluster, signal: AbortSignal, progress: (l: string) => void): Promise<void> {
+async function ensureHealthy(cluster: Cluster, signal: AbortSignal, report: (l: string) => void): Promise<void> {
   await cluster.clearFaults();
   await cluster.start();
   // A cluster that a scenario left split (memberlist never heals a partition by itself) would wait out any bound:
   // 20 s, then a fresh start costs less.
   if ((await cluster.waitConverged(20_000, signal, cluster.hosts)) !== undefined) return;
-  progress(`${cluster.label}: not converged; restarting every host`);
+  report(`${cluster.label} did not converge within 20 s after the previous scenario: every host restarted`);
   await cluster.stopAll(false);
   await cluster.start();
   if ((await cluster.waitConverged(90_000, signal, cluster.hosts)) === undefined) {
@@ -185,7 +185,12 @@ export async function runChaos(opts: RunOptions): Promise<RunSummary> {
       await Promise.all(
         inPlay.map(async (c) => {
           if (scenario.startsCluster === true) await c.stopAll(false);
-          else await ensureHealthy(c, opts.signal, opts.progress);
+          else {
+            await ensureHealthy(c, opts.signal, (line) => {
+              notes.push(`before ${scenario.name}: ${line}`);
+              opts.progress(`  ${line}`);
+            });
+          }
         }),
       );
       const [tsResult, goResult] = await Promise.all(inPlay.map((c) => runOn(scenario, c, opts, seed)));
