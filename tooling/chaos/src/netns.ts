@@ -6,7 +6,7 @@
  *
  * Every name carries the prefix `gch` so a later run can find and remove whatever a killed runner left behind.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ChaosError } from './errors.js';
 import { mapLimit, run } from './exec.js';
 
@@ -120,6 +120,40 @@ export async function findLeftovers(): Promise<Leftovers> {
   const namespaces = listNamespaces();
   const pids = (await mapLimit(namespaces, 8, namespacePids)).flat();
   return { namespaces, links: await listLinks(), pids, rules: await rootRules() };
+}
+
+const NEIGH = '/proc/sys/net/ipv4/neigh/default';
+
+/**
+ * Makes room in the kernel's ARP table, which is shared by every namespace: 32 TS hosts and 32 Go hosts, each
+ * knowing its cluster and the runner, hold over 2,000 entries, past the default hard limit of 1,024 (the kernel
+ * then logs "neighbor table overflow" and drops traffic). Raises gc_thresh2/3 to fit `entries` and returns a
+ * function that restores the previous values.
+ */
+export function raiseNeighbourLimits(entries: number): () => void {
+  const saved: Array<[string, string]> = [];
+  const want: Record<string, number> = { gc_thresh2: entries, gc_thresh3: entries * 2 };
+  for (const [key, value] of Object.entries(want)) {
+    const file = `${NEIGH}/${key}`;
+    try {
+      const current = readFileSync(file, 'utf8').trim();
+      if (Number(current) < value) {
+        writeFileSync(file, String(value));
+        saved.push([file, current]);
+      }
+    } catch {
+      // Not writable (a container): the run goes on, and an overflow shows as hosts that do not converge.
+    }
+  }
+  return () => {
+    for (const [file, value] of saved.reverse()) {
+      try {
+        writeFileSync(file, value);
+      } catch {
+        // best effort
+      }
+    }
+  };
 }
 
 /** Creates the bridge with the runner's address. */

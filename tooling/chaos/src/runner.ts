@@ -10,7 +10,7 @@ import { ChaosError } from './errors.js';
 import { EventLog } from './events.js';
 import { pollUntil } from './exec.js';
 import type { Host } from './host.js';
-import { createBridge, findLeftovers, type Leftovers, removeEverything } from './netns.js';
+import { createBridge, findLeftovers, type Leftovers, raiseNeighbourLimits, removeEverything } from './netns.js';
 import { Rng } from './random.js';
 import { SCENARIOS, type Scenario, type ScenarioResult } from './scenarios/index.js';
 import { secs } from './scenarios/analysis.js';
@@ -146,6 +146,9 @@ export async function runChaos(opts: RunOptions): Promise<RunSummary> {
     opts.progress(`removed leftovers of an earlier run: ${stale.namespaces.length} namespaces, ${stale.links.length} links, ${stale.rules.length} nftables tables, ${stale.pids.length} processes`);
   }
   const clusters: Cluster[] = [];
+  // Every host learns the address of every host of its cluster, plus the runner's.
+  const perCluster = opts.hosts + opts.go + 1;
+  const restoreNeighbourLimits = raiseNeighbourLimits(perCluster * (opts.hosts * (opts.twin ? 2 : 1) + opts.go + 1) + 1024);
   try {
     const needGo = opts.twin || (opts.go > 0 && scenarios.some((s) => s.mixed === true));
     let programs: AgentPrograms;
@@ -212,6 +215,7 @@ export async function runChaos(opts: RunOptions): Promise<RunSummary> {
   } finally {
     await Promise.all(clusters.map((c) => c.stopAll(false).catch(() => undefined)));
     await removeEverything().catch(() => undefined);
+    restoreNeighbourLimits();
   }
   const leftovers = await waitClean();
   return { outcomes, hosts: opts.hosts, go: opts.go, startedAt, durationMs: Date.now() - startedAt.getTime(), loadBefore, loadAfter: loadAverage(), stale, leftovers, notes };
