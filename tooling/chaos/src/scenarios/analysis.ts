@@ -24,7 +24,7 @@ export function firstEventMs(cluster: Cluster, types: readonly AgentEvent['type'
  */
 export function deadBoundMs(n: number): number {
   const suspicion = 6 * 4 * Math.max(1, Math.log10(n)) * 1000;
-  return 3000 + suspicion + 10_000;
+  return Math.round(3000 + suspicion + 10_000);
 }
 
 /**

@@ -74,7 +74,7 @@ async function partitionRun(ctx: ScenarioContext, fullMs: number, quickMs: numbe
     // they refute: SWIM cannot tell a one-way cut from a crash, so only the merge is a target there.
     pass: healMs !== undefined && (oneWay || internal === 0),
     figures: { sideA: a.length, sideB: b.length, splitMs, healMs: healMs ?? null, sameSideDeaths: internal },
-    summary: healMs === undefined ? `not merged ${secs(HEAL_TIMEOUT_MS)} after the heal` : `merged ${secs(healMs)} after the heal`,
+    summary: `${splitMs === null ? 'sides never fully split; ' : `split in ${secs(splitMs)}; `}${healMs === undefined ? `not merged ${secs(HEAL_TIMEOUT_MS)} after the heal` : `merged ${secs(healMs)} after the heal`}`,
   };
 }
 
