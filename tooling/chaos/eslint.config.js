@@ -1,0 +1,3 @@
+import { gossipConfig } from '@gossip/eslint-config';
+
+export default gossipConfig({ tsconfigRootDir: import.meta.dirname });
