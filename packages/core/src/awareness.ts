@@ -1,7 +1,7 @@
 /**
  * Awareness: Lifeguard's local health score (LHA-Probe). A node that misses acks it should have received, or has
  * to refute suspicions about itself, is probably the slow one; it raises its score and stretches its own probe
- * interval and timeouts, so a struggling node stops accusing healthy peers. See spec §8.5 and memberlist's
+ * interval and timeouts, so a struggling node stops accusing healthy peers. See PROTOCOL.md §8.5 and memberlist's
  * awareness.go.
  */
 

@@ -2,7 +2,7 @@
  * The transmit-limited broadcast queue: what gets piggybacked on pings and acks and sent in gossip rounds. Each
  * broadcast is sent a bounded number of times (`RetransmitMult × ceil(log10(n + 1))`, enough for an epidemic to
  * reach every node with high probability) and fresher, larger messages go first. A newer broadcast about the same
- * thing replaces the queued one. See spec §9.2 and memberlist's queue.go; applications queue their own
+ * thing replaces the queued one. See PROTOCOL.md §9.2 and memberlist's queue.go; applications queue their own
  * broadcasts (delegate `getBroadcasts`) with the same class.
  */
 

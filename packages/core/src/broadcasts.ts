@@ -1,6 +1,6 @@
 /**
  * memberlist's own broadcasts: one queued message per node name, so newer news about a node replaces older news
- * (spec §9.2). `onFinished` lets `leave()` and `updateNode()` wait until their announcement has been sent its
+ * (PROTOCOL.md §9.2). `onFinished` lets `leave()` and `updateNode()` wait until their announcement has been sent its
  * full retransmit count.
  */
 import { type Broadcast, type NamedBroadcast, isNamedBroadcast } from './broadcast-queue.js';

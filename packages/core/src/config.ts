@@ -1,7 +1,7 @@
 /**
  * Configuration of a {@link Memberlist} node: identity, injected runtime (transport, clock, randomness), security,
  * delegates and memberlist's tunables in milliseconds. Presets return memberlist's `DefaultLANConfig`,
- * `DefaultWANConfig` and `DefaultLocalConfig` values (spec §9.4).
+ * `DefaultWANConfig` and `DefaultLocalConfig` values (PROTOCOL.md §9.4).
  */
 import type { Clock, Random, Transport } from '@gossip/transport';
 import { MAX_LABEL_LENGTH } from '@gossip/wire';

@@ -1,5 +1,5 @@
 /**
- * Dissemination timers (spec §9.3, §9.6): gossip rounds that push queued broadcasts to a few random peers
+ * Dissemination timers (PROTOCOL.md §9.3, §9.6): gossip rounds that push queued broadcasts to a few random peers
  * (including the recently dead, so they can refute), and periodic push/pull anti-entropy with one random alive
  * peer, its interval scaled with cluster size. Both start after a random stagger so nodes do not synchronise.
  *

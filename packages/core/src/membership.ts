@@ -1,7 +1,7 @@
 /**
  * The membership state machine: how alive, suspect and dead messages (from packets, from push/pull, or from
  * our own probes) change the member list, following memberlist's `aliveNode`, `suspectNode`, `deadNode` and
- * `refute` (spec §8.3-§8.4). Every accepted change is re-broadcast, reported to delegates and events, and counted.
+ * `refute` (PROTOCOL.md §8.3-§8.4). Every accepted change is re-broadcast, reported to delegates and events, and counted.
  */
 import type { TimerHandle } from '@gossip/transport';
 import type { Alive, Dead, PushNodeState, Suspect } from '@gossip/wire';

@@ -25,6 +25,10 @@ const HELP = {
   sizeRemote: 'Size of the remote state received in a push/pull, in bytes.',
   packetDropped: 'Datagrams dropped as malformed, truncated, oversized or wrongly keyed, by error code.',
   streamDropped: 'Streams dropped as malformed, truncated, oversized or wrongly keyed, by error code.',
+  incarnationRejected: 'Membership messages ignored because their incarnation jumped more than maxIncarnationJump above the one held (spoofed), by message type.',
+  streamRefused: 'Inbound streams refused by a stream cap (per source, buffered bytes, push/pull slots), by limit.',
+  joinRetry: 'Join attempts that failed on a busy seed and are tried again after a backoff, by error code.',
+  suspectIsolationHeld: 'Suspicion expiries held because this node was isolated from the cluster (isolation awareness).',
   handoffDropped: 'Inbound messages dropped because the handoff queue was full.',
   probeInconclusive: 'Probes whose timers ran late because the event loop stalled: counted against our own health, not the peer.',
 } as const satisfies Record<keyof typeof MetricNames, string>;

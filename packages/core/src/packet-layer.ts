@@ -1,5 +1,5 @@
 /**
- * The UDP side of memberlist (spec §5): sending messages with piggybacked broadcasts, compression, CRC,
+ * The UDP side of memberlist (PROTOCOL.md §5): sending messages with piggybacked broadcasts, compression, CRC,
  * encryption and label, and taking received datagrams apart in the reverse order, handing the decoded messages to
  * the inbound router (router.ts). Bad input is dropped with a typed reason, a log line and a counter; it never
  * throws out of here.

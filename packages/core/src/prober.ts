@@ -1,5 +1,5 @@
 /**
- * SWIM failure detection with Lifeguard (spec §8.1-§8.2, §8.5): the probe cycle over a shuffled member list,
+ * SWIM failure detection with Lifeguard (PROTOCOL.md §8.1-§8.2, §8.5): the probe cycle over a shuffled member list,
  * direct ping, indirect pings through k random peers (with nacks), the TCP fallback ping, the buddy system
  * (a suspect learns of its suspicion with the probe itself), and the responder side (acks, relaying indirect
  * probes). Probe intervals stretch with the local health score.
@@ -268,7 +268,7 @@ export class Prober {
     return result.acked ? Math.max(0, result.at - sentAt) : undefined;
   }
 
-  /** Answers a ping (spec §8.2): an ack to the advertised source, or to the datagram's source. */
+  /** Answers a ping (PROTOCOL.md §8.2): an ack to the advertised source, or to the datagram's source. */
   handlePing(p: Ping, from: string): void {
     const ctx = this.ctx;
     if (p.node !== '' && p.node !== ctx.name) {
@@ -289,7 +289,7 @@ export class Prober {
   }
 
   /**
-   * Relays an indirect probe (spec §8.2): ping the target, forward its ack, or nack after the probe timeout. The
+   * Relays an indirect probe (PROTOCOL.md §8.2): ping the target, forward its ack, or nack after the probe timeout. The
    * router has already fixed up the target's port.
    */
   handleIndirectPing(ind: IndirectPingReq, from: string): void {

@@ -1,5 +1,5 @@
 /**
- * Push/pull anti-entropy contents (spec §6.4, §9.1): the local state we send, memberlist's `verifyProtocol`
+ * Push/pull anti-entropy contents (PROTOCOL.md §6.4, §9.1): the local state we send, memberlist's `verifyProtocol`
  * compatibility check, the merge delegate's veto on joins, and merging the remote list and user state.
  */
 import type { PushNodeState, PushPull } from '@gossip/wire';

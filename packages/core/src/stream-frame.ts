@@ -1,5 +1,5 @@
 /**
- * One memberlist stream frame (spec §6.1-§6.3): optional label header (dialer only), then a message that is
+ * One memberlist stream frame (PROTOCOL.md §6.1-§6.3): optional label header (dialer only), then a message that is
  * compressed when compression is on and wrapped as `0x0a | N | sealed` when encryption is on. Reading is bounded:
  * bytes are buffered only until `streamMessageLength` says the frame is complete, and every size announced by the
  * peer is checked against limits before it is waited for.

@@ -1,5 +1,5 @@
 /**
- * The TCP side of memberlist (spec §6): serving inbound streams (push/pull, reliable user messages, fallback
+ * The TCP side of memberlist (PROTOCOL.md §6): serving inbound streams (push/pull, reliable user messages, fallback
  * pings, with errMsg replies when a request cannot be read) and the dialer side of the same exchanges. One
  * request frame per connection, deadlines from the injected clock (`tcpTimeoutMs`), bounded buffering.
  */
@@ -252,7 +252,7 @@ export class StreamLayer {
     });
   }
 
-  /** The TCP fallback ping (spec §6.5): true if the peer acked `ping.seqNo` before `deadline`. */
+  /** The TCP fallback ping (PROTOCOL.md §6.5): true if the peer acked `ping.seqNo` before `deadline`. */
   async tcpPing(address: string, ping: Ping, deadline: number): Promise<boolean> {
     const response = await this.exchange(address, encodePing(ping), { expectResponse: true, deadline });
     const msg = this.expectMessage(response, MessageType.Ack, 'ping');

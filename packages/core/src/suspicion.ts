@@ -2,7 +2,7 @@
  * Suspicion: Lifeguard's dynamic suspicion timeout (LHA-Suspicion). A suspected node is declared dead when its
  * timer expires. The timer starts at `max` and shrinks logarithmically towards `min` as independent peers
  * confirm the suspicion, so a real failure is declared quickly while a lone (possibly slow) accuser has to wait
- * long enough for the accused to refute. See spec §8.4.1 and memberlist's suspicion.go.
+ * long enough for the accused to refute. See PROTOCOL.md §8.4.1 and memberlist's suspicion.go.
  */
 
 import type { Clock, TimerHandle } from '@gossip/transport';

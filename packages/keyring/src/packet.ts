@@ -1,5 +1,5 @@
 /**
- * memberlist's payload encryption (security.go; spec §5.4): AES-GCM with a 12-byte random nonce and 16-byte tag,
+ * memberlist's payload encryption (security.go; PROTOCOL.md §5.4): AES-GCM with a 12-byte random nonce and 16-byte tag,
  *
  *     vsn(1) | nonce(12) | ciphertext | tag(16)
  *

@@ -106,7 +106,7 @@ describe('PacketSecurity label', () => {
   });
 });
 
-describe('moving a live cluster to encryption with the verify switches (spec §5.1 step 2, §6.2)', () => {
+describe('moving a live cluster to encryption with the verify switches (PROTOCOL.md §5.1 step 2, §6.2)', () => {
   const ring = new Keyring([key]);
   const plaintextNode = new PacketSecurity();
   const stage1 = new PacketSecurity({ keyring: ring, gossipVerifyIncoming: false, gossipVerifyOutgoing: false });

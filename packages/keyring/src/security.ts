@@ -1,6 +1,6 @@
 /**
  * The encryption layer of a node, as one immutable value: memberlist's keyring plus its `GossipVerifyIncoming` /
- * `GossipVerifyOutgoing` switches (spec §5.1 step 2 and 4, §6.2). The switches let a running cluster move to
+ * `GossipVerifyOutgoing` switches (PROTOCOL.md §5.1 step 2 and 4, §6.2). The switches let a running cluster move to
  * encryption (or away from it) without a restart: nodes first accept both, then send encrypted, then require it.
  *
  * Label framing (`0xf4 len label`) is not handled here: the caller strips and checks the label header with

@@ -1,5 +1,5 @@
 /**
- * Encrypted stream frames (memberlist `encryptLocalState` / `decryptRemoteState`; spec §6.3):
+ * Encrypted stream frames (memberlist `encryptLocalState` / `decryptRemoteState`; PROTOCOL.md §6.3):
  *
  *     0x0a | N (BE uint32) | vsn | nonce | ciphertext | tag      (N bytes after the header)
  *     AAD = 0x0a | N | label bytes

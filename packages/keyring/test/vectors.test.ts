@@ -1,5 +1,5 @@
 /**
- * Specification: @gossip/keyring reproduces the encryption vectors that real memberlist produced (spec §11.11).
+ * Specification: @gossip/keyring reproduces the encryption vectors that real memberlist produced (PROTOCOL.md §11.11).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -12,7 +12,7 @@ describe('presets', () => {
     expect(off.gossipNodes).toBe(3);
   });
 
-  it('given LAN tunables, then detection bounds follow spec §8.4.1', () => {
+  it('given LAN tunables, then detection bounds follow PROTOCOL.md §8.4.1', () => {
     const lan = presetTunables('lan');
     expect(detectionBounds(lan, 3)).toEqual({ minSuspicionMs: 4000, maxSuspicionMs: 24_000, k: 0, firstSuspicionMs: 5000 });
     expect(detectionBounds(lan, 100)).toMatchObject({ minSuspicionMs: 8000, maxSuspicionMs: 48_000, k: 2 });

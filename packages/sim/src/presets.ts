@@ -33,7 +33,7 @@ export const LIFEGUARD_OFF: Readonly<
   Pick<MemberlistTunables, 'awarenessMaxMultiplier' | 'suspicionMaxTimeoutMult' | 'suspicionVerification'>
 > = Object.freeze({ awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1, suspicionVerification: false });
 
-/** Bounds on failure detection for a cluster of `n` nodes under the given tunables (spec §8.4.1). */
+/** Bounds on failure detection for a cluster of `n` nodes under the given tunables (PROTOCOL.md §8.4.1). */
 export interface DetectionBounds {
   /** The shortest suspicion timeout: with k confirmations a node is declared dead this long after suspicion. */
   readonly minSuspicionMs: number;

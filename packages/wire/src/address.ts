@@ -1,5 +1,5 @@
 /**
- * IP addresses travel as raw 4- or 16-byte strings (spec §7). These helpers convert them to and from text with
+ * IP addresses travel as raw 4- or 16-byte strings (PROTOCOL.md §7). These helpers convert them to and from text with
  * Go's `net` rules, so logs, node addresses and map keys read the same on both sides.
  */
 import { WireError } from './errors.js';

@@ -1,6 +1,6 @@
 /**
  * IP networks in CIDR notation with Go's `net.ParseCIDR` / `net.IPNet.Contains` rules, on the raw 4/16-byte
- * addresses the wire carries (spec §7). One parser for the whole house: core's `cidrsAllowed` admission and the
+ * addresses the wire carries (PROTOCOL.md §7). One parser for the whole house: core's `cidrsAllowed` admission and the
  * transport's advertise-address selection both match addresses with it.
  */
 import { WireError } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * Compound messages `0x07 | n | len_1..len_n (BE u16) | msg_1..msg_n` (spec §5.6).
+ * Compound messages `0x07 | n | len_1..len_n (BE u16) | msg_1..msg_n` (PROTOCOL.md §5.6).
  */
 import { WireError } from './errors.js';
 import { MessageType } from './messages.js';

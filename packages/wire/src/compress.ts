@@ -1,5 +1,5 @@
 /**
- * `compressMsg` (type 9): `0x09 | msgpack {Algo: 0, Buf: <LZW bytes>}` (spec §4.11, §5.7).
+ * `compressMsg` (type 9): `0x09 | msgpack {Algo: 0, Buf: <LZW bytes>}` (PROTOCOL.md §4.11, §5.7).
  */
 import { WireError } from './errors.js';
 import { COMPRESS_KEYS, MAX_UINT8 } from './keys.js';

@@ -1,5 +1,5 @@
 /**
- * CRC-32/IEEE (the zlib/PNG polynomial, reflected 0xEDB88320) and memberlist's `hasCrcMsg` wrapper (spec §5.5).
+ * CRC-32/IEEE (the zlib/PNG polynomial, reflected 0xEDB88320) and memberlist's `hasCrcMsg` wrapper (PROTOCOL.md §5.5).
  * Slicing-by-4 tables: four table lookups per 4 input bytes.
  */
 import { WireError } from './errors.js';

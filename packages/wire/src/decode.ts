@@ -1,5 +1,5 @@
 /**
- * Decoders for memberlist's packet messages (spec §3.2, §4). They accept everything Go accepts: keys in any
+ * Decoders for memberlist's packet messages (PROTOCOL.md §3.2, §4). They accept everything Go accepts: keys in any
  * order, unknown keys, missing keys (zero values), nil, any integer width, str8/bin and int arrays for byte
  * fields. Byte fields are copied out of the input; Go `string` fields become text. Only WireError escapes.
  */

@@ -1,5 +1,5 @@
 /**
- * Encoders for memberlist's packet messages (spec §4). Each returns the whole message, type byte included,
+ * Encoders for memberlist's packet messages (PROTOCOL.md §4). Each returns the whole message, type byte included,
  * byte-identical to what Go memberlist (v0.2.2 and HEAD alike) sends for the same values.
  */
 import { invalidArgument } from './errors.js';

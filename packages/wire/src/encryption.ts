@@ -1,5 +1,5 @@
 /**
- * The size arithmetic of memberlist's encrypted payload (spec §5.4, §6.3), `vsn(1) | nonce(12) | ciphertext |
+ * The size arithmetic of memberlist's encrypted payload (PROTOCOL.md §5.4, §6.3), `vsn(1) | nonce(12) | ciphertext |
  * tag(16)`, where version 0 PKCS#7-pads the plaintext to a multiple of 16 bytes and version 1 does not. The
  * cipher itself lives in `@gossip/keyring` (it needs `node:crypto`); the sizes live here because they are a fact
  * of the wire format that the keyring and core's packet budgeting both need, and neither depends on the other.

@@ -1,5 +1,5 @@
 /**
- * Stream framing (spec §6.1): how many bytes make up one plaintext stream frame. memberlist streams carry no
+ * Stream framing (PROTOCOL.md §6.1): how many bytes make up one plaintext stream frame. memberlist streams carry no
  * length prefix except for `encryptMsg`, so the length is found by walking the msgpack structure.
  */
 import { WireError } from './errors.js';

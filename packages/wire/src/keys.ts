@@ -1,6 +1,6 @@
 /**
  * msgpack map keys of memberlist's structs, pre-encoded as the fixstr bytes Go writes, listed in the sorted order
- * Go emits them (spec §4). Index positions double as field ids for the decoders.
+ * Go emits them (PROTOCOL.md §4). Index positions double as field ids for the decoders.
  */
 import { mapKey } from './msgpack.js';
 

@@ -1,5 +1,5 @@
 /**
- * Label header `0xf4 | len | label` (HEAD ≥ v0.3.0, spec §5.2): the outermost layer of packets and the first
+ * Label header `0xf4 | len | label` (HEAD ≥ v0.3.0, PROTOCOL.md §5.2): the outermost layer of packets and the first
  * bytes a dialer writes on a stream. Labels are 1-255 bytes; on the wire they are bytes, usually ASCII text.
  */
 import { WireError } from './errors.js';

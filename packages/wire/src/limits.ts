@@ -1,5 +1,5 @@
 /**
- * Size limits applied before allocating (spec §9.5). Defaults are memberlist HEAD's (plus a datagram
+ * Size limits applied before allocating (PROTOCOL.md §9.5). Defaults are memberlist HEAD's (plus a datagram
  * decompression bound of our own); callers may tighten them.
  */
 

@@ -1,5 +1,5 @@
 /**
- * LZW exactly as Go's `compress/lzw` with `Order = LSB`, `litWidth = 8` (spec §5.7): codes 0-255 literals,
+ * LZW exactly as Go's `compress/lzw` with `Order = LSB`, `litWidth = 8` (PROTOCOL.md §5.7): codes 0-255 literals,
  * 256 CLEAR, 257 EOF, 258-4095 dictionary, 9-12 bit codes packed LSB-first, no "early change". The encoder's
  * output is byte-identical to Go's for any input; the decoder accepts exactly what Go's accepts.
  *

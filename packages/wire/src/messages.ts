@@ -1,5 +1,5 @@
 /**
- * memberlist's message vocabulary (spec §2, §4). Field names follow Go's (they are the msgpack map keys on the
+ * memberlist's message vocabulary (PROTOCOL.md §2, §4). Field names follow Go's (they are the msgpack map keys on the
  * wire) in camelCase; byte fields are `Uint8Array`, Go `string` fields are `string`.
  */
 

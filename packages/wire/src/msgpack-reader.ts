@@ -1,5 +1,5 @@
 /**
- * msgpack decoding as lenient as Go's (spec §3.2): any int width or signedness that fits, nil for anything,
+ * msgpack decoding as lenient as Go's (PROTOCOL.md §3.2): any int width or signedness that fits, nil for anything,
  * str8/bin/arrays of small ints for byte fields, bin for strings, unknown keys skipped. Every length is checked
  * against the bytes remaining before anything is allocated.
  */

@@ -1,5 +1,5 @@
 /**
- * msgpack encoding as go-msgpack does it with a zero-value `MsgpackHandle{}` (spec §3.1): structs are maps with
+ * msgpack encoding as go-msgpack does it with a zero-value `MsgpackHandle{}` (PROTOCOL.md §3.1): structs are maps with
  * sorted keys, strings and byte slices both use the old raw-str family (`a0+n`, `da`, `db`, never `d9` or bin),
  * unsigned ints take their smallest unsigned form, Go `int`s follow the chosen codec version.
  */

@@ -1,5 +1,5 @@
 /**
- * The packet receive path after label stripping and decryption (spec §5.1 receiver steps 3-4): an optional
+ * The packet receive path after label stripping and decryption (PROTOCOL.md §5.1 receiver steps 3-4): an optional
  * outermost CRC wrapper, then compound and compress wrappers in any nesting, flattened to single messages.
  */
 import { decodeCompound } from './compound.js';

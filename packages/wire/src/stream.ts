@@ -1,5 +1,5 @@
 /**
- * Stream (TCP) message bodies: push/pull state sync and reliable user messages (spec §4.8-§4.10, §6.4, §6.6).
+ * Stream (TCP) message bodies: push/pull state sync and reliable user messages (PROTOCOL.md §4.8-§4.10, §6.4, §6.6).
  * Go `int` fields (Nodes, UserStateLen, UserMsgLen, State) encode as v0.2.2 does by default (unsigned forms);
  * `intEncoding: 'head'` gives go-msgpack v2's signed forms. Both decode everywhere.
  */

@@ -1,6 +1,6 @@
 /**
  * `Vsn`: the 6-byte version vector `[pmin, pmax, pcur, dmin, dmax, dcur]` carried by alive messages and push/pull
- * entries (spec §9.1).
+ * entries (PROTOCOL.md §9.1).
  */
 import { invalidArgument } from './errors.js';
 

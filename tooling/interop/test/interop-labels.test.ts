@@ -1,5 +1,5 @@
 /**
- * Cluster labels (memberlist ≥ 0.3 `Label`, spec §5.2) over real UDP/TCP. memberlist v0.2.2 has no labels, so
+ * Cluster labels (memberlist ≥ 0.3 `Label`, PROTOCOL.md §5.2) over real UDP/TCP. memberlist v0.2.2 has no labels, so
  * labelled clusters are exercised between TS nodes, and the tests check that labels keep clusters apart: a
  * labelled and an unlabelled node (TS or Go v0.2.2), or two different labels, never merge.
  */

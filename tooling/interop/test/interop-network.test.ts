@@ -2,7 +2,7 @@
 /**
  * Network conditions between TS nodes and Go memberlist v0.2.2 nodes: IPv6 loopback, and a node whose inbound
  * UDP is blackholed while TCP still works, which memberlist keeps alive through the TCP fallback ping (probe
- * over a stream when UDP probes fail, spec §6.5) in both directions.
+ * over a stream when UDP probes fail, PROTOCOL.md §6.5) in both directions.
  */
 import { describe, expect, it } from 'vitest';
 import {
