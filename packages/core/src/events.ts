@@ -65,6 +65,9 @@ export class EventHub {
   private readonly listeners = new Map<string, Registration[]>();
   private readonly subscribers = new Set<Subscriber>();
   private readonly onClose = new Set<() => void>();
+  // The engine's own observers (reconnect): kept apart from the public listeners so that a node's EventEmitter
+  // surface (listenerCount, eventNames) shows only what the application registered.
+  private readonly observers = new Set<MemberEventListener>();
   private closed = false;
 
   constructor(
@@ -164,6 +167,15 @@ export class EventHub {
    */
   emit(event: MemberEvent, toIterators = true): boolean {
     if (this.closed) return false;
+    if (toIterators) {
+      for (const observer of this.observers) {
+        try {
+          observer(event);
+        } catch (err) {
+          this.onListenerError(err);
+        }
+      }
+    }
     const list = this.listeners.get(event.type);
     if (list !== undefined) {
       for (const registration of [...list]) {
@@ -176,6 +188,15 @@ export class EventHub {
     }
     if (toIterators) for (const sub of this.subscribers) sub.push(event);
     return list !== undefined && list.length > 0;
+  }
+
+  /**
+   * Adds an engine-internal observer of the node's own events (not of events an application emits itself). It is
+   * not a listener: `registered` and `types` do not show it. Returns the function that removes it.
+   */
+  observe(observer: MemberEventListener): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Ends every iterator and pending {@link EventHub.next}, and ignores further events (on shutdown). */

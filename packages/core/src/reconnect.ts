@@ -32,6 +32,7 @@ export class Reconnector {
   private running = false;
   private stopped = true;
   private readonly listener = (event: MemberEvent): void => this.observe(event);
+  private unobserve: (() => void) | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -48,7 +49,8 @@ export class Reconnector {
   start(): void {
     if (!this.enabled) return;
     this.stopped = false;
-    for (const type of ['join', 'leave', 'alive'] as const) this.ctx.events.on(type, this.listener);
+    this.unobserve?.();
+    this.unobserve = this.ctx.events.observe(this.listener);
     // Nodes that started together must not dial in step; the phase comes from the name rather than the random
     // source, so that turning reconnect on draws nothing from it while no member has failed.
     this.arm(phaseOf(this.ctx.name, this.settings.intervalMs));
@@ -57,7 +59,8 @@ export class Reconnector {
   /** Stops the timer; an attempt in flight ends with the node's streams. */
   stop(): void {
     this.stopped = true;
-    for (const type of ['join', 'leave', 'alive'] as const) this.ctx.events.off(type, this.listener);
+    this.unobserve?.();
+    this.unobserve = undefined;
     if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -68,6 +71,7 @@ export class Reconnector {
   }
 
   private observe(event: MemberEvent): void {
+    if (event.type !== 'join' && event.type !== 'leave' && event.type !== 'alive') return;
     const m = event.member;
     if (m.name === this.ctx.name) return;
     this.failed.delete(m.name);
