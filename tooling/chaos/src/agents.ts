@@ -3,6 +3,7 @@
  * they answer. TS hosts run the `gossip agent` command (@gossip/agent); Go hosts run `go-agent/` (memberlist v0.2.2 behind the
  * same observation API). Switching to another agent command or API layout is an edit of this file only.
  */
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -64,6 +65,9 @@ export interface AgentPrograms {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The TS agents' API token for this run: the harness never changes state over HTTP, so nobody needs to know it. */
+const HTTP_TOKEN = randomBytes(16).toString('hex');
+
 /** Finds the built `gossip` CLI and, if `withGo`, builds the Go agent. */
 export async function resolvePrograms(withGo: boolean): Promise<AgentPrograms> {
   const require = createRequire(import.meta.url);
@@ -80,7 +84,9 @@ export function agentCommand(spec: AgentSpec, programs: AgentPrograms): string[]
   const http = `${spec.ip}:${HTTP_PORT}`;
   if (spec.kind === 'ts') {
     const join = spec.seeds.length > 0 ? ['--join', spec.seeds.join(',')] : [];
-    return [process.execPath, programs.tsCli, 'agent', '--name', spec.name, '--bind', bind, '--http', http, ...join, '--log-level', 'error'];
+    // The API listens on the namespace address, so the agent insists on a token for state changes; the harness
+    // only reads, and a per-run token keeps the hosts closed to anything else on the bridge.
+    return [process.execPath, programs.tsCli, 'agent', '--name', spec.name, '--bind', bind, '--http', http, '--http-token', HTTP_TOKEN, ...join, '--log-level', 'error'];
   }
   if (programs.goBin === undefined) throw new ChaosError('ERR_CHAOS_AGENT', 'the Go agent was not built (no --go hosts requested)');
   const join = spec.seeds.length > 0 ? ['-join', spec.seeds.join(',')] : [];
