@@ -10,11 +10,13 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Keyring, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, ipToBytes } from 'gossip';
+import { Keyring, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, encryptStreamFrame, ipToBytes } from 'gossip';
 import { type MessageKind, MESSAGE_TYPES, bombShapes, largestDatagram } from './craft.js';
 import { type Victim, startVictim } from './victim.js';
 
 const ROUNDS = Number(process.env.FLOOD_ROUNDS ?? 5);
+/** `FLOOD_BLOCK=streams` measures only the stream frames (`datagrams`: only the datagrams). */
+const PART = process.env.FLOOD_BLOCK ?? 'all';
 
 /** One measured row. */
 export interface BlockRow {
@@ -106,19 +108,41 @@ function pushPullFrame(nodes: number, first: number, userState: number): Uint8Ar
   return encodePushPull({ join: false, states, userState: new Uint8Array(userState) });
 }
 
-async function streamRows(victim: Victim): Promise<BlockRow[]> {
-  const shapes: Record<string, (r: number) => Uint8Array> = {
-    'stream ping': () => encodePing({ seqNo: 1, node: victim.node.localNode().name }),
+/** The large stream frames of issue #12, each built fresh per round `r` (new node names: a real merge each time). */
+function streamShapes(): Record<string, (r: number) => Uint8Array> {
+  return {
+    'stream ping': () => encodePing({ seqNo: 1, node: '' }),
     'stream user message 10 MiB': () => encodeUserStream(new Uint8Array(10 << 20)),
     'push/pull 1,000 nodes': (r) => pushPullFrame(1000, r * 1000, 0),
     'push/pull 10,000 nodes': (r) => pushPullFrame(10_000, 1_000_000 + r * 10_000, 0),
+    'push/pull 10,000 nodes, compressed': (r) => encodeCompress(pushPullFrame(10_000, 3_000_000 + r * 10_000, 0)),
     'push/pull, 10 MiB user state': (r) => pushPullFrame(1, 2_000_000 + r, 10 << 20),
     'stream bomb: compressed 30 MiB user message': () => encodeCompress(encodeUserStream(new Uint8Array(30 << 20))),
   };
+}
+
+/** Large frames for an encrypted victim (plain frames are refused there): AES-GCM over the whole frame. */
+function encryptedShapes(key: Uint8Array): Record<string, (r: number) => Uint8Array> {
+  const seal = (msg: Uint8Array): Uint8Array => encryptStreamFrame(new Keyring([key]), msg);
+  return {
+    'push/pull 10,000 nodes (encrypted)': (r) => seal(pushPullFrame(10_000, 4_000_000 + r * 10_000, 0)),
+    'push/pull, 10 MiB user state (encrypted)': (r) => seal(pushPullFrame(1, 5_000_000 + r, 10 << 20)),
+    'push/pull 10,000 nodes (compressed, encrypted)': (r) => seal(encodeCompress(pushPullFrame(10_000, 6_000_000 + r * 10_000, 0))),
+  };
+}
+
+/**
+ * Sends each frame on its own connection and reads the longest event-loop stall while the victim serves it: with a
+ * 1 ms resolution, the histogram's maximum is the longest single turn (the sender shares the process, but only
+ * writes a prepared buffer). Each shape gets a fresh victim, so its reply (our whole node list) holds only what
+ * that shape's earlier rounds added, not every earlier shape's nodes too.
+ */
+async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (r: number) => Uint8Array>): Promise<BlockRow[]> {
   const rows: BlockRow[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   for (const [name, make] of Object.entries(shapes)) {
+    const victim = await start();
     const times: number[] = [];
     let bytes = 0;
     const rounds = Math.min(ROUNDS, 3);
@@ -131,6 +155,7 @@ async function streamRows(victim: Victim): Promise<BlockRow[]> {
       await new Promise((resolve) => setTimeout(resolve, 20));
       times.push(h.max / 1e6);
     }
+    await victim.node.shutdown();
     rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times) });
   }
   h.disable();
@@ -146,16 +171,16 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   const rows: BlockRow[] = [];
   const plain = await startVictim('victim-plain');
   try {
-    rows.push(...(await datagramRows(plain, from, undefined)));
-    rows.push(...(await streamRows(plain)));
+    if (PART !== 'streams') rows.push(...(await datagramRows(plain, from, undefined)));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams'), streamShapes())));
   } finally {
     await plain.node.shutdown();
   }
   const key = new Uint8Array(32).fill(7);
   const enc = await startVictim('victim-encrypted', { keys: [key] });
   try {
-    const bombs = (await datagramRows(enc, from, key)).filter((r) => r.input.startsWith('bomb'));
-    rows.push(...bombs);
+    if (PART !== 'streams') rows.push(...(await datagramRows(enc, from, key)).filter((r) => r.input.startsWith('bomb')));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams-encrypted', { keys: [key] }), encryptedShapes(key))));
   } finally {
     await enc.node.shutdown();
   }
