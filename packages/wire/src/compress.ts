@@ -4,6 +4,7 @@
 import { WireError } from './errors.js';
 import { COMPRESS_KEYS, MAX_UINT8 } from './keys.js';
 import { DEFAULT_MAX_DECOMPRESSED, lzwCompress, lzwDecompress } from './lzw.js';
+import { LzwDecompressor } from './lzw-steps.js';
 import type { Compress } from './messages.js';
 import { MessageType } from './messages.js';
 import { Reader } from './msgpack.js';
@@ -14,7 +15,11 @@ export const LZW_ALGO = 0;
 
 /** Wraps `payload` (a whole message, type byte included) as a compress message. */
 export function encodeCompress(payload: Uint8Array): Uint8Array {
-  const buf = lzwCompress(payload);
+  return wrapCompressed(lzwCompress(payload));
+}
+
+/** Wraps a complete LZW stream (from `lzwCompress` or an `LzwCompressor`) as a compress message. */
+export function wrapCompressed(buf: Uint8Array): Uint8Array {
   const n = buf.length;
   const header = n < 32 ? 1 : n <= 0xffff ? 3 : 5;
   const out = allocOutput(1 + 1 + COMPRESS_KEYS[0]!.length + 1 + COMPRESS_KEYS[1]!.length + header + n);
@@ -75,6 +80,15 @@ export function parseCompress(msg: Uint8Array): Compress {
 export function decompress(c: Compress, maxSize: number = DEFAULT_MAX_DECOMPRESSED): Uint8Array {
   if (c.algo !== LZW_ALGO) throw new WireError('ERR_UNKNOWN_ALGO', `cannot decompress unknown algorithm ${c.algo}`);
   return lzwDecompress(c.buf, maxSize);
+}
+
+/**
+ * A decompressor for a compress struct, to run in slices (see `LzwDecompressor`); throws `ERR_UNKNOWN_ALGO` for
+ * an algorithm other than LZW. The struct's `buf` must stay unchanged until the decompressor is done.
+ */
+export function stepDecompress(c: Compress, maxSize: number = DEFAULT_MAX_DECOMPRESSED): LzwDecompressor {
+  if (c.algo !== LZW_ALGO) throw new WireError('ERR_UNKNOWN_ALGO', `cannot decompress unknown algorithm ${c.algo}`);
+  return new LzwDecompressor(c.buf, maxSize);
 }
 
 /**

@@ -56,7 +56,8 @@ export {
 } from './compound.js';
 export type { DecodedCompound } from './compound.js';
 export { DEFAULT_MAX_DECOMPRESSED, lzwCompress, lzwDecompress } from './lzw.js';
-export { LZW_ALGO, decodeCompress, decompress, encodeCompress, parseCompress } from './compress.js';
+export { LzwCompressor, LzwDecompressor } from './lzw-steps.js';
+export { LZW_ALGO, decodeCompress, decompress, encodeCompress, parseCompress, stepDecompress, wrapCompressed } from './compress.js';
 export { crc32, unwrapCrc, wrapCrc } from './crc32.js';
 export { MAX_LABEL_LENGTH, addLabel, labelHeader, stripLabel } from './label.js';
 export type { StrippedLabel } from './label.js';
@@ -71,6 +72,7 @@ export {
   encodeUserStream,
 } from './stream.js';
 export type { StreamEncodeOptions } from './stream.js';
+export { PushPullDecoder, PushPullEncoder } from './push-pull-steps.js';
 export { StreamScan, streamMessageLength } from './frame.js';
 export { DEFAULT_LIMITS, DEFAULT_MAX_DATAGRAM_DECOMPRESSED } from './limits.js';
 export type { WireLimits } from './limits.js';

@@ -43,31 +43,64 @@ function copyOut(buf: Uint8Array, n: number): Uint8Array {
 const entryOffset = new Int32Array(MAX_CODE + 1);
 const entryLength = new Int32Array(MAX_CODE + 1);
 
-/** Compresses `data` into a complete LZW stream (CLEAR first, EOF last). */
-export function lzwCompress(data: Uint8Array): Uint8Array {
-  const n = data.length;
-  // Every input byte yields at most one 12-bit code, plus CLEAR/EOF and a CLEAR per ~3800 codes.
-  const out = scratchOf(Math.ceil(((n + 4 + Math.ceil(n / 3000)) * 12) / 8) + 2);
-  let o = 0;
-  let bits = 0;
-  let nBits = 0;
-  let width = 9;
-  let hi = EOF;
-  let overflow = 512;
+/** Where a compression stands between two slices (see {@link LzwCompressor}). */
+export interface EncodeState {
+  readonly data: Uint8Array;
+  readonly table: Uint32Array;
+  out: Uint8Array;
+  o: number;
+  bits: number;
+  nBits: number;
+  width: number;
+  hi: number;
+  overflow: number;
+  /** The code of the string matched so far. */
+  code: number;
+  /** Next input byte to read. */
+  i: number;
+  done: boolean;
+}
 
-  bits |= CLEAR << nBits;
-  nBits += width;
-  while (nBits >= 8) {
-    out[o++] = bits & 0xff;
-    bits >>>= 8;
-    nBits -= 8;
-  }
+/** The output bound of compressing `n` bytes: one 12-bit code per byte, plus CLEAR/EOF and a CLEAR per ~3800 codes. */
+export function compressBound(n: number): number {
+  return Math.ceil(((n + 4 + Math.ceil(n / 3000)) * 12) / 8) + 2;
+}
 
-  if (n > 0) {
-    const table = encodeTable;
+/** Starts compressing `data` into `out` (at least {@link compressBound} long) with the hash table `table`. */
+export function startEncode(data: Uint8Array, out: Uint8Array, table: Uint32Array): EncodeState {
+  const s: EncodeState = { data, table, out, o: 0, bits: 0, nBits: 0, width: 9, hi: EOF, overflow: 512, code: 0, i: 1, done: false };
+  emit(s, CLEAR);
+  if (data.length > 0) {
     table.fill(0);
-    let code = data[0]!;
-    outer: for (let i = 1; i < n; i++) {
+    s.code = data[0]!;
+  }
+  return s;
+}
+
+function emit(s: EncodeState, code: number): void {
+  s.bits |= code << s.nBits;
+  s.nBits += s.width;
+  while (s.nBits >= 8) {
+    s.out[s.o++] = s.bits & 0xff;
+    s.bits >>>= 8;
+    s.nBits -= 8;
+  }
+}
+
+/**
+ * Compresses input bytes up to index `until` (exclusive), then stops; when the input is used up, writes the last
+ * code and EOF and sets `done`. The hot loop works on locals and stores them back once per slice.
+ */
+export function encodeSlice(s: EncodeState, until: number): void {
+  const data = s.data;
+  const n = data.length;
+  const table = s.table;
+  const out = s.out;
+  let { o, bits, nBits, width, hi, overflow, code } = s;
+  const stop = Math.min(n, until);
+  let i = s.i;
+  if (n > 0) {
+    outer: for (; i < stop; i++) {
       const literal = data[i]!;
       const key = (code << 8) | literal;
       let hash = Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS);
@@ -108,66 +141,82 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
       }
       table[hash] = ((key << 12) | hi) >>> 0;
     }
-    bits |= code << nBits;
-    nBits += width;
-    while (nBits >= 8) {
-      out[o++] = bits & 0xff;
-      bits >>>= 8;
-      nBits -= 8;
+  }
+  s.o = o;
+  s.bits = bits;
+  s.nBits = nBits;
+  s.width = width;
+  s.hi = hi;
+  s.overflow = overflow;
+  s.code = code;
+  s.i = i;
+  if (i < n) return;
+  if (n > 0) {
+    emit(s, code);
+    s.hi++;
+    if (s.hi === s.overflow) {
+      s.width++;
+      s.overflow <<= 1;
     }
-    hi++;
-    if (hi === overflow) {
-      width++;
-      overflow <<= 1;
-    }
-    if (hi === MAX_CODE) {
-      bits |= CLEAR << nBits;
-      nBits += width;
-      while (nBits >= 8) {
-        out[o++] = bits & 0xff;
-        bits >>>= 8;
-        nBits -= 8;
-      }
-      width = 9;
+    if (s.hi === MAX_CODE) {
+      emit(s, CLEAR);
+      s.width = 9;
     }
   }
+  emit(s, EOF);
+  if (s.nBits > 0) s.out[s.o++] = s.bits & 0xff;
+  s.done = true;
+}
 
-  bits |= EOF << nBits;
-  nBits += width;
-  while (nBits >= 8) {
-    out[o++] = bits & 0xff;
-    bits >>>= 8;
-    nBits -= 8;
-  }
-  if (nBits > 0) out[o++] = bits & 0xff;
-  return copyOut(out, o);
+/** Compresses `data` into a complete LZW stream (CLEAR first, EOF last). */
+export function lzwCompress(data: Uint8Array): Uint8Array {
+  const s = startEncode(data, scratchOf(compressBound(data.length)), encodeTable);
+  encodeSlice(s, data.length);
+  return copyOut(s.out, s.o);
+}
+
+/** Where a decompression stands between two slices (see {@link LzwDecompressor}). */
+export interface DecodeState {
+  readonly data: Uint8Array;
+  readonly maxSize: number;
+  readonly offs: Int32Array;
+  readonly lens: Int32Array;
+  out: Uint8Array;
+  o: number;
+  i: number;
+  bits: number;
+  nBits: number;
+  width: number;
+  mask: number;
+  hi: number;
+  overflow: number;
+  last: number;
+  lastPos: number;
+  lastLen: number;
+  done: boolean;
+}
+
+/** Starts decompressing `data` into `out` (grown as needed up to `maxSize`) with dictionary tables `offs`/`lens`. */
+export function startDecode(data: Uint8Array, maxSize: number, out: Uint8Array, offs: Int32Array, lens: Int32Array): DecodeState {
+  return { data, maxSize, offs, lens, out, o: 0, i: 0, bits: 0, nBits: 0, width: 9, mask: 511, hi: EOF, overflow: 512, last: -1, lastPos: 0, lastLen: 0, done: false };
 }
 
 /**
- * Decompresses a Go LSB/8 LZW stream. Throws `ERR_LZW` for an invalid code or input ending before the EOF code,
- * and `ERR_TOO_LARGE` as soon as the output would exceed `maxSize` bytes. Bytes after the EOF code are ignored.
+ * Decodes codes until the output holds at least `until` bytes or the EOF code is read (then `done`). Throws
+ * `ERR_LZW` for an invalid code or input ending before EOF, `ERR_TOO_LARGE` once output would pass `maxSize`.
  */
-export function lzwDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DECOMPRESSED): Uint8Array {
+export function decodeSlice(s: DecodeState, until: number): void {
+  const data = s.data;
   const n = data.length;
-  // Typical memberlist payloads expand 3-6×; start near that to avoid regrowing.
-  let out: Uint8Array = scratchOf(Math.max(64, Math.min(maxSize, n * 6)));
+  const maxSize = s.maxSize;
+  const offs = s.offs;
+  const lens = s.lens;
+  let out = s.out;
   // The scratch buffer may be longer than maxSize: `cap` is where output must stop or grow.
   let cap = Math.min(out.length, maxSize);
-  let o = 0;
-  const offs = entryOffset;
-  const lens = entryLength;
-  let bits = 0;
-  let nBits = 0;
-  let i = 0;
-  let width = 9;
-  let mask = 511;
-  let hi = EOF;
-  let overflow = 512;
-  let last = -1;
-  let lastPos = 0;
-  let lastLen = 0;
+  let { o, i, bits, nBits, width, mask, hi, overflow, last, lastPos, lastLen } = s;
 
-  for (;;) {
+  while (o < until) {
     while (nBits < width) {
       if (i >= n) throw new WireError('ERR_LZW', 'LZW stream ended before its EOF code');
       bits |= data[i++]! << nBits;
@@ -195,6 +244,7 @@ export function lzwDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DE
       last = -1;
       continue;
     } else if (code === EOF) {
+      s.done = true;
       break;
     } else if (code <= hi) {
       let src: number;
@@ -243,10 +293,35 @@ export function lzwDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DE
       }
     }
   }
-  return copyOut(out, o);
+  s.out = out;
+  s.o = o;
+  s.i = i;
+  s.bits = bits;
+  s.nBits = nBits;
+  s.width = width;
+  s.mask = mask;
+  s.hi = hi;
+  s.overflow = overflow;
+  s.last = last;
+  s.lastPos = lastPos;
+  s.lastLen = lastLen;
 }
 
-function grow(out: Uint8Array, need: number, maxSize: number): Uint8Array {
+/**
+ * Decompresses a Go LSB/8 LZW stream. Throws `ERR_LZW` for an invalid code or input ending before the EOF code,
+ * and `ERR_TOO_LARGE` as soon as the output would exceed `maxSize` bytes. Bytes after the EOF code are ignored.
+ */
+export function lzwDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DECOMPRESSED): Uint8Array {
+  // Typical memberlist payloads expand 3-6×; start near that to avoid regrowing.
+  const out = scratchOf(Math.max(64, Math.min(maxSize, data.length * 6)));
+  const s = startDecode(data, maxSize, out, entryOffset, entryLength);
+  while (!s.done) decodeSlice(s, Number.POSITIVE_INFINITY);
+  return copyOut(s.out, s.o);
+}
+
+/** Grows `out` to hold `need` bytes (doubling, never past `maxSize`); throws `ERR_TOO_LARGE` past `maxSize`. */
+export function grow(out: Uint8Array, need: number, maxSize: number): Uint8Array {
+
   if (need > maxSize) {
     if (scratch.length > SCRATCH_KEEP) scratch = new Uint8Array(4096);
     throw new WireError('ERR_TOO_LARGE', `decompressed size exceeds ${maxSize} bytes`);

@@ -26,7 +26,8 @@ function checkGoInt(v: number, field: string): number {
   return v;
 }
 
-function writeNodeState(w: Writer, s: PushNodeState, ints: IntEncoding): void {
+/** Writes one `pushNodeState`. */
+export function writeNodeState(w: Writer, s: PushNodeState, ints: IntEncoding): void {
   const incarnation = checkUint(s.incarnation, MAX_UINT32, 'incarnation');
   const port = checkUint(s.port, MAX_UINT16, 'port');
   const addr = checkBytes(s.addr, 'addr');
@@ -52,9 +53,17 @@ function writeNodeState(w: Writer, s: PushNodeState, ints: IntEncoding): void {
 /** Encodes a whole push/pull message: `0x06 | header | states | user state`. */
 export function encodePushPull(pp: PushPull, options: StreamEncodeOptions = {}): Uint8Array {
   const ints = options.intEncoding ?? 'v0.2.2';
-  const userState = pp.userState === undefined ? EMPTY : checkBytes(pp.userState, 'userState');
   const w = sharedWriter;
   w.reset();
+  const userState = writePushPullHeader(w, pp, ints);
+  for (const s of pp.states) writeNodeState(w, s, ints);
+  w.raw(userState);
+  return w.finish();
+}
+
+/** Writes the type byte and `pushPullHeader` of `pp`; returns the user state to write after the node states. */
+export function writePushPullHeader(w: Writer, pp: PushPull, ints: IntEncoding): Uint8Array {
+  const userState = pp.userState === undefined ? EMPTY : checkBytes(pp.userState, 'userState');
   w.byte(MessageType.PushPull);
   w.fixmap(3);
   w.raw(PUSH_PULL_HEADER_KEYS[0]!);
@@ -63,9 +72,7 @@ export function encodePushPull(pp: PushPull, options: StreamEncodeOptions = {}):
   w.goInt(pp.states.length, ints);
   w.raw(PUSH_PULL_HEADER_KEYS[2]!);
   w.goInt(userState.length, ints);
-  for (const s of pp.states) writeNodeState(w, s, ints);
-  w.raw(userState);
-  return w.finish();
+  return userState;
 }
 
 /** Reads a `pushPullHeader` (no limit checks). */
