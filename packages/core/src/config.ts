@@ -181,6 +181,19 @@ export interface MemberlistTunables {
    * `ERR_OVERLOADED`). Not in memberlist.
    */
   maxInboundStreamBytes: number;
+  /**
+   * LZW work done on one stream frame per event-loop turn (256 KiB of output when decompressing, of input when
+   * compressing). A large compressed frame is processed in slices with a yield (a 0 ms timer of the injected clock)
+   * between them, so datagrams and other streams are served meanwhile. Not in memberlist (its goroutines share
+   * the CPU instead).
+   */
+  streamSliceBytes: number;
+  /**
+   * Push/pull node entries decoded, merged or encoded per event-loop turn (256), with a yield between batches
+   * (see `streamSliceBytes`): a 10,000-node push/pull no longer holds the event loop for its whole merge. Not in
+   * memberlist.
+   */
+  pushPullBatchSize: number;
   /** Events buffered per `events()` iterator before the oldest are dropped. */
   eventBufferSize: number;
   /**
@@ -290,6 +303,8 @@ function commonDefaults(): MemberlistTunables {
     streamHeaderTimeoutMs: 2000,
     maxInboundStreamsPerSource: 128,
     maxInboundStreamBytes: 64 * 1024 * 1024,
+    streamSliceBytes: 256 * 1024,
+    pushPullBatchSize: 256,
     eventBufferSize: 1024,
     maxIncarnationJump: 65_536,
     dropLogBurst: 5,
@@ -400,6 +415,8 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   check(Number.isFinite(resolved.streamHeaderTimeoutMs) && resolved.streamHeaderTimeoutMs > 0, 'streamHeaderTimeoutMs must be > 0');
   check(isInt(resolved.maxInboundStreamsPerSource, 1), 'maxInboundStreamsPerSource must be an integer >= 1');
   check(isInt(resolved.maxInboundStreamBytes, 1), 'maxInboundStreamBytes must be an integer >= 1');
+  check(isInt(resolved.streamSliceBytes, 1), 'streamSliceBytes must be an integer >= 1');
+  check(isInt(resolved.pushPullBatchSize, 1), 'pushPullBatchSize must be an integer >= 1');
   check(isInt(resolved.eventBufferSize, 1), 'eventBufferSize must be >= 1');
   // A partial `reconnect` (e.g. only `intervalMs`) keeps the default of the other field.
   if (typeof config.reconnect === 'object' && config.reconnect !== null) {

@@ -322,26 +322,29 @@ export class Membership {
    * ones as leaves, and suspect or dead ones only as suspicions (a remote death is verified locally).
    */
   mergeState(remote: readonly PushNodeState[]): void {
-    for (const r of remote) {
-      const meta = r.meta;
-      switch (r.state) {
-        case NodeState.Alive:
-          this.aliveNode({ incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn });
-          break;
-        case NodeState.Left:
-          this.deadNode({ incarnation: r.incarnation, node: r.name, from: r.name });
-          break;
-        case NodeState.Suspect:
-        case NodeState.Dead:
-          // memberlist accuses in our own name here, so every member that merges a stale list (say, from a node
-          // back from isolation) gossips the same suspicion as a fresh, "independent" confirmation. Naming the
-          // suspect itself as the accuser starts the suspicion all the same but confirms nothing (a deviation
-          // that only weakens false confirmations; Go peers see an ordinary suspect message).
-          this.suspectNode({ incarnation: r.incarnation, node: r.name, from: r.name });
-          break;
-        default:
-          this.ctx.logger.debug({ peer: r.name, state: r.state }, 'ignoring push/pull entry with unknown state');
-      }
+    for (const r of remote) this.mergeEntry(r);
+  }
+
+  /** Applies one entry of a remote node list (see {@link Membership.mergeState}); push/pull merges it in batches. */
+  mergeEntry(r: PushNodeState): void {
+    const meta = r.meta;
+    switch (r.state) {
+      case NodeState.Alive:
+        this.aliveNode({ incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn });
+        break;
+      case NodeState.Left:
+        this.deadNode({ incarnation: r.incarnation, node: r.name, from: r.name });
+        break;
+      case NodeState.Suspect:
+      case NodeState.Dead:
+        // memberlist accuses in our own name here, so every member that merges a stale list (say, from a node
+        // back from isolation) gossips the same suspicion as a fresh, "independent" confirmation. Naming the
+        // suspect itself as the accuser starts the suspicion all the same but confirms nothing (a deviation
+        // that only weakens false confirmations; Go peers see an ordinary suspect message).
+        this.suspectNode({ incarnation: r.incarnation, node: r.name, from: r.name });
+        break;
+      default:
+        this.ctx.logger.debug({ peer: r.name, state: r.state }, 'ignoring push/pull entry with unknown state');
     }
   }
 

@@ -27,6 +27,7 @@ const HELP = {
   streamDropped: 'Streams dropped as malformed, truncated, oversized or wrongly keyed, by error code.',
   incarnationRejected: 'Membership messages ignored because their incarnation jumped more than maxIncarnationJump above the one held (spoofed), by message type.',
   streamRefused: 'Inbound streams refused by a stream cap (per source, buffered bytes, push/pull slots), by limit.',
+  streamYields: 'Event-loop turns given up while a large stream frame was processed in steps.',
   joinRetry: 'Join attempts that failed on a busy seed and are tried again after a backoff, by error code.',
   suspectIsolationHeld: 'Suspicion expiries held because this node was isolated from the cluster (isolation awareness).',
   handoffDropped: 'Inbound messages dropped because the handoff queue was full.',

@@ -86,6 +86,11 @@ export const MetricNames = Object.freeze({
    * each is also counted in `gossip.stream.dropped` with code `ERR_OVERLOADED`.
    */
   streamRefused: ['gossip', 'stream', 'refused'],
+  /**
+   * Counter: event-loop turns given up while a large stream frame was decompressed, decoded, merged or encoded in
+   * steps (`streamSliceBytes`, `pushPullBatchSize`).
+   */
+  streamYields: ['gossip', 'stream', 'yields'],
   /** Counter, label `code`: join attempts that failed on a busy seed and will be tried again after a backoff. */
   joinRetry: ['gossip', 'join', 'retry'],
   /** Counter: inbound messages dropped because the handoff queue was full. */

@@ -8,6 +8,7 @@ import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MEMBER_STATE_CODE, type Member, ipText, memberStateOf, snapshotMember } from './member.js';
 import type { Membership } from './membership.js';
+import { inBatches } from './steps.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
@@ -42,8 +43,16 @@ export class PushPullState {
     return { join, states, userState };
   }
 
-  /** Verifies, vets and merges a remote state (memberlist's `mergeRemoteState`); throws a MemberlistError. */
-  mergeRemoteState(join: boolean, remote: PushNodeState[], userState: Uint8Array): void {
+  /**
+   * Verifies, vets and merges a remote state (memberlist's `mergeRemoteState`); rejects with a MemberlistError.
+   * The node entries are merged `pushPullBatchSize` at a time with a yield between batches (steps.ts). Datagrams
+   * and other push/pulls may therefore be handled between two batches; that is memberlist's own behaviour, whose
+   * `mergeState` runs on the connection's goroutine and takes the node lock once per entry: each entry is applied
+   * whole (`aliveNode` / `deadNode` / `suspectNode` keep their incarnation rules), and those rules make the result
+   * independent of the order in which entries about one node arrive. The checks above the merge (versions, the
+   * merge delegate's veto) see the whole remote list before any entry is applied, as in Go.
+   */
+  async mergeRemoteState(join: boolean, remote: PushNodeState[], userState: Uint8Array): Promise<void> {
     const ctx = this.ctx;
     this.verifyProtocol(remote);
     const mergeDelegate = ctx.config.merge;
@@ -61,7 +70,7 @@ export class PushPullState {
         });
       }
     }
-    this.membership.mergeState(remote);
+    await inBatches(ctx, remote, (r) => this.membership.mergeEntry(r));
     const delegate = ctx.config.delegate;
     if (userState.length > 0 && delegate?.mergeRemoteState !== undefined) {
       try {

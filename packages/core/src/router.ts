@@ -139,10 +139,13 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     return this.pushPull.localState(join);
   }
 
-  /** A remote push/pull (served or dialed): ports fixed up, then verified and merged; throws a MemberlistError. */
-  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): void {
+  /**
+   * A remote push/pull (served or dialed): ports fixed up, then verified and merged in batches; rejects with a
+   * MemberlistError.
+   */
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): Promise<void> {
     for (const s of states) s.port = this.fixPort(s.port);
-    this.pushPull.mergeRemoteState(join, states, userState);
+    return this.pushPull.mergeRemoteState(join, states, userState);
   }
 
   /** A user message, from a datagram or a stream, for the delegate's `notifyMsg`. */

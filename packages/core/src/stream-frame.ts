@@ -7,17 +7,21 @@
 import type { Stream } from '@gossip/transport';
 import type { WireLimits } from '@gossip/wire';
 import {
+  LzwCompressor,
   MessageType,
   StreamScan,
   WireError,
-  decodeCompress,
   encodeCompress,
   encryptedLength,
+  parseCompress,
+  stepDecompress,
   stripLabel,
   streamMessageLength,
+  wrapCompressed,
 } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
+import { runSteps } from './steps.js';
 
 /** A shared allowance of buffered bytes; `charge` says whether `n` more fit (and counts them if so). */
 export interface ByteBudget {
@@ -44,6 +48,16 @@ export class StreamReader {
   /** The bytes buffered and not yet consumed (a view). */
   buffered(): Uint8Array {
     return this.buf.subarray(this.start, this.end);
+  }
+
+  /**
+   * Charges `n` bytes held on behalf of this stream outside its buffer (a frame being decompressed) to the shared
+   * budget; throws `ERR_OVERLOADED` when they do not fit. Without a budget (a dialed stream), does nothing.
+   */
+  charge(n: number): void {
+    if (n > 0 && this.budget !== undefined && !this.budget.charge(n)) {
+      throw new MemberlistError('ERR_OVERLOADED', 'inbound streams hold more than maxInboundStreamBytes');
+    }
   }
 
   /** Reads one more chunk; resolves false at end of stream. */
@@ -115,23 +129,37 @@ export function asMemberlistError(err: unknown, context: string): MemberlistErro
 
 /** Encodes `message` as a frame per our config; `labelBytes` is the AAD suffix of encrypted frames. */
 export function encodeFrame(ctx: EngineContext, message: Uint8Array, labelBytes: Uint8Array): Uint8Array {
-  let buf = message;
   // Go compresses stream frames whenever compression is on, even when that makes them longer.
-  if (ctx.config.enableCompression) buf = encodeCompress(buf);
+  return seal(ctx, ctx.config.enableCompression ? encodeCompress(message) : message, labelBytes);
+}
+
+/**
+ * {@link encodeFrame} with a large message compressed `streamSliceBytes` at a time, yielding between slices (see
+ * steps.ts); the bytes are the same. Encryption stays one call: AES-GCM is native and fast, and one tag covers
+ * the whole frame.
+ */
+export async function encodeFrameInSteps(ctx: EngineContext, message: Uint8Array, labelBytes: Uint8Array): Promise<Uint8Array> {
+  const slice = ctx.config.streamSliceBytes;
+  if (!ctx.config.enableCompression || message.length <= slice) return encodeFrame(ctx, message, labelBytes);
+  const c = new LzwCompressor(message);
+  await runSteps(ctx, () => c.step(slice));
+  return seal(ctx, wrapCompressed(c.result()), labelBytes);
+}
+
+/** Encrypts a (possibly compressed) message as `0x0a | N | sealed` when encryption is on. */
+function seal(ctx: EngineContext, buf: Uint8Array, labelBytes: Uint8Array): Uint8Array {
   const cipher = ctx.config.cipher;
-  if (ctx.encrypting() && cipher !== undefined) {
-    const version = ctx.encryptionVersion();
-    const n = encryptedLength(version, buf.length);
-    const header = new Uint8Array(5);
-    header[0] = MessageType.Encrypt;
-    new DataView(header.buffer).setUint32(1, n);
-    const sealed = cipher.encrypt(buf, concat(header, labelBytes), version);
-    if (sealed.length !== n) {
-      throw new MemberlistError('ERR_ENCRYPTION', `cipher produced ${sealed.length} bytes, expected ${n}`);
-    }
-    buf = concat(header, sealed);
+  if (!ctx.encrypting() || cipher === undefined) return buf;
+  const version = ctx.encryptionVersion();
+  const n = encryptedLength(version, buf.length);
+  const header = new Uint8Array(5);
+  header[0] = MessageType.Encrypt;
+  new DataView(header.buffer).setUint32(1, n);
+  const sealed = cipher.encrypt(buf, concat(header, labelBytes), version);
+  if (sealed.length !== n) {
+    throw new MemberlistError('ERR_ENCRYPTION', `cipher produced ${sealed.length} bytes, expected ${n}`);
   }
-  return buf;
+  return concat(header, sealed);
 }
 
 /**
@@ -163,7 +191,9 @@ export async function readStreamLabel(reader: StreamReader): Promise<Uint8Array 
  * Reads one frame and returns the message inside (type byte first), decrypted and decompressed; `null` if the
  * peer closed the stream before sending anything. `onHeader`, when given, runs once, as soon as the frame's
  * header is buffered (see `StreamScan.headerDone`) and before any more of it is read, with the frame's type byte;
- * what it throws fails the read (a server extends its deadline and takes a push/pull slot there).
+ * what it throws fails the read (a server extends its deadline and takes a push/pull slot there). A compressed
+ * frame is inflated in slices across event-loop turns (see {@link inflate}), stopping with `ERR_TIMEOUT` once
+ * `deadline` (clock time) has passed.
  */
 export async function readFrame(
   ctx: EngineContext,
@@ -171,6 +201,7 @@ export async function readFrame(
   labelBytes: Uint8Array,
   limits: WireLimits,
   onHeader?: (type: number) => Promise<void>,
+  deadline?: number,
 ): Promise<Uint8Array | null> {
   while (reader.buffered().length === 0) {
     if (!(await reader.fill())) return null;
@@ -211,14 +242,36 @@ export async function readFrame(
   }
   if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty stream message');
   if (plain[0] === MessageType.Compress) {
-    try {
-      plain = decodeCompress(plain, ctx.config.maxDecompressedBytes);
-    } catch (err) {
-      throw asMemberlistError(err, 'compressed stream message');
-    }
+    plain = await inflate(ctx, reader, plain, deadline);
     if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty decompressed stream message');
   }
   return plain;
+}
+
+/**
+ * Decompresses a compress message `streamSliceBytes` of output at a time, yielding between slices, so a 30 MiB
+ * inflation costs many short turns instead of one of hundreds of milliseconds. The output buffer outlives a turn,
+ * so its size is charged to the stream's byte budget as it grows (given back with the stream's other bytes).
+ */
+async function inflate(ctx: EngineContext, reader: StreamReader, msg: Uint8Array, deadline: number | undefined): Promise<Uint8Array> {
+  const slice = ctx.config.streamSliceBytes;
+  let held = 0;
+  try {
+    const d = stepDecompress(parseCompress(msg), ctx.config.maxDecompressedBytes);
+    await runSteps(
+      ctx,
+      () => {
+        const done = d.step(slice);
+        reader.charge(d.held - held);
+        held = d.held;
+        return done;
+      },
+      deadline,
+    );
+    return d.result();
+  } catch (err) {
+    throw asMemberlistError(err, 'compressed stream message');
+  }
 }
 
 /** Concatenates two byte arrays. */

@@ -7,15 +7,15 @@ import { type Stream, TransportError } from '@gossip/transport';
 import type { Ping, PushNodeState, PushPull, WireLimits } from '@gossip/wire';
 import {
   MessageType,
+  PushPullDecoder,
+  PushPullEncoder,
   decodeAck,
   decodeErr,
   decodePing,
-  decodePushPull,
   decodeUserStream,
   encodeAck,
   encodeErr,
   encodePing,
-  encodePushPull,
   encodeUserStream,
   labelHeader,
 } from '@gossip/wire';
@@ -23,7 +23,8 @@ import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
-import { StreamReader, asMemberlistError, concat, encodeFrame, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
+import { StreamReader, asMemberlistError, concat, encodeFrameInSteps, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
+import { runSteps } from './steps.js';
 
 /** Where inbound streams and remote push/pull states go: the inbound router (router.ts). */
 export interface StreamInbound {
@@ -43,8 +44,11 @@ export interface StreamInbound {
   releasePushPull(): void;
   /** Our push/pull state (node list and delegate state). */
   localState(join: boolean): PushPull;
-  /** Merges a remote push/pull; throws a MemberlistError when it is rejected (versions, merge veto). */
-  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): void;
+  /**
+   * Merges a remote push/pull, in batches across event-loop turns; rejects with a MemberlistError when it is
+   * refused (versions, merge veto).
+   */
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): Promise<void>;
   /** A reliable user message arrived. */
   userMessage(payload: Uint8Array): void;
 }
@@ -131,7 +135,7 @@ export class StreamLayer {
       };
       let msg: Uint8Array | null;
       try {
-        msg = await readFrame(ctx, reader, label, this.limits, onHeader);
+        msg = await readFrame(ctx, reader, label, this.limits, onHeader, deadline);
       } catch (err) {
         const e = this.dropped(err, 'failed to receive', from, headerDone);
         if (e.code !== 'ERR_TRANSPORT' && e.code !== 'ERR_OVERLOADED' && e.code !== 'ERR_TIMEOUT') {
@@ -145,7 +149,7 @@ export class StreamLayer {
         if (!(await inbound.acquirePushPull(from))) return;
         slot = true;
       }
-      await this.serve(inbound, stream, msg, label, from);
+      await this.serve(inbound, stream, msg, label, from, deadline);
     } catch (err) {
       if (!ctx.shuttingDown) ctx.remoteWarnings.warn('stream:failed', { err, from }, 'stream failed');
     } finally {
@@ -157,13 +161,17 @@ export class StreamLayer {
     }
   }
 
-  /** Serves one request; a push/pull arrives here holding its slot (released by the caller). */
+  /**
+   * Serves one request; a push/pull arrives here holding its slot, which the caller releases only once this
+   * returns, i.e. after the last merge batch (and the stream's bytes with it).
+   */
   private async serve(
     inbound: StreamInbound,
     stream: Stream,
     msg: Uint8Array,
     label: Uint8Array,
     from: string,
+    deadline: number,
   ): Promise<void> {
     const ctx = this.ctx;
     switch (msg[0]) {
@@ -173,14 +181,19 @@ export class StreamLayer {
         return;
       }
       case MessageType.PushPull: {
-        const remote = this.decodeOrDrop(from, 'failed to read remote state', () => decodePushPull(msg, this.limits));
-        if (remote === undefined) return;
-        ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
-        await this.reply(stream, this.encodeLocalState(remote.join), label);
+        let remote: PushPull;
         try {
-          inbound.mergeRemoteState(remote.join, remote.states, remote.userState);
+          remote = await this.decodePushPull(msg, deadline);
         } catch (err) {
-          ctx.remoteWarnings.warn('stream:merge', { err, from }, 'failed push/pull merge');
+          this.dropped(err, 'failed to read remote state', from);
+          return;
+        }
+        ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
+        await this.reply(stream, await this.encodeLocalState(remote.join), label);
+        try {
+          await inbound.mergeRemoteState(remote.join, remote.states, remote.userState);
+        } catch (err) {
+          if (!ctx.shuttingDown) ctx.remoteWarnings.warn('stream:merge', { err, from }, 'failed push/pull merge');
         }
         return;
       }
@@ -226,20 +239,17 @@ export class StreamLayer {
   async pushPull(address: string, join: boolean, signal?: AbortSignalLike): Promise<void> {
     const ctx = this.ctx;
     const started = ctx.clock.now();
-    const response = await this.exchange(address, this.encodeLocalState(join), {
-      expectResponse: true,
-      deadline: started + ctx.config.tcpTimeoutMs,
-      signal,
-    });
+    const deadline = started + ctx.config.tcpTimeoutMs;
+    const response = await this.exchange(address, await this.encodeLocalState(join), { expectResponse: true, deadline, signal });
     const msg = this.expectMessage(response, MessageType.PushPull, 'push/pull');
     let remote: PushPull;
     try {
-      remote = decodePushPull(msg, this.limits);
+      remote = await this.decodePushPull(msg, deadline);
     } catch (err) {
       throw asMemberlistError(err, 'failed to read remote state');
     }
     ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
-    this.router().mergeRemoteState(join, remote.states, remote.userState);
+    await this.router().mergeRemoteState(join, remote.states, remote.userState);
     ctx.metrics.addSample(MetricNames.pushPullNode, ctx.clock.now() - started);
   }
 
@@ -289,13 +299,13 @@ export class StreamLayer {
     });
     try {
       stream.setDeadline(options.deadline);
-      let out = encodeFrame(ctx, request, ctx.labelBytes);
+      let out = await encodeFrameInSteps(ctx, request, ctx.labelBytes);
       if (ctx.labelBytes.length > 0) out = concat(labelHeader(ctx.labelBytes), out);
       await stream.write(out);
       ctx.metrics.incrCounter(MetricNames.tcpSent, out.length);
       if (!options.expectResponse) return null;
       const reader = new StreamReader(stream, this.maxBuffered);
-      const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits);
+      const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits, undefined, options.deadline);
       if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `${address} closed the stream without answering`);
       return msg;
     } catch (err) {
@@ -372,7 +382,7 @@ export class StreamLayer {
 
   private async reply(stream: Stream, msg: Uint8Array, label: Uint8Array): Promise<void> {
     try {
-      const frame = encodeFrame(this.ctx, msg, label);
+      const frame = await encodeFrameInSteps(this.ctx, msg, label);
       await stream.write(frame);
       this.ctx.metrics.incrCounter(MetricNames.tcpSent, frame.length);
     } catch (err) {
@@ -380,10 +390,22 @@ export class StreamLayer {
     }
   }
 
-  private encodeLocalState(join: boolean): Uint8Array {
-    const msg = encodePushPull(this.router().localState(join));
+  /** Our state as a push/pull message, `pushPullBatchSize` node entries encoded per turn. */
+  private async encodeLocalState(join: boolean): Promise<Uint8Array> {
+    const encoder = new PushPullEncoder(this.router().localState(join));
+    const batch = this.ctx.config.pushPullBatchSize;
+    await runSteps(this.ctx, () => encoder.step(batch));
+    const msg = encoder.result();
     this.ctx.metrics.setGauge(MetricNames.sizeLocal, msg.length);
     return msg;
+  }
+
+  /** Decodes a remote push/pull `pushPullBatchSize` node entries per turn; wire errors are thrown as they are. */
+  private async decodePushPull(msg: Uint8Array, deadline: number): Promise<PushPull> {
+    const decoder = new PushPullDecoder(msg, this.limits);
+    const batch = this.ctx.config.pushPullBatchSize;
+    await runSteps(this.ctx, () => decoder.step(batch), deadline);
+    return decoder.result();
   }
 }
 
