@@ -17,6 +17,8 @@ import { type Victim, startVictim } from './victim.js';
 const ROUNDS = Number(process.env.FLOOD_ROUNDS ?? 5);
 /** `FLOOD_BLOCK=streams` measures only the stream frames (`datagrams`: only the datagrams). */
 const PART = process.env.FLOOD_BLOCK ?? 'all';
+/** `FLOOD_SHAPES=<regexp>` keeps only the stream frames whose name matches. */
+const SHAPES = new RegExp(process.env.FLOOD_SHAPES ?? '');
 
 /** One measured row. */
 export interface BlockRow {
@@ -142,6 +144,7 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   for (const [name, make] of Object.entries(shapes)) {
+    if (!SHAPES.test(name)) continue;
     const victim = await start();
     const times: number[] = [];
     let bytes = 0;
