@@ -71,4 +71,17 @@ export interface PacketCipher {
   encrypt(plaintext: Uint8Array, aad: Uint8Array, version: 0 | 1): Uint8Array;
   /** Opens `data` trying every installed key; throws if none authenticates it. */
   decrypt(data: Uint8Array, aad: Uint8Array): Uint8Array;
+  /**
+   * Optional: opens `data` as {@link PacketCipher.decrypt} does, but a slice at a time, for stream frames too large
+   * to decrypt in one event-loop turn (up to 20 MiB). Without it, a stream frame is decrypted in one call.
+   */
+  decryptInSteps?(data: Uint8Array, aad: Uint8Array): SteppedDecrypt;
+}
+
+/** A decryption run in slices (see {@link PacketCipher.decryptInSteps}). */
+export interface SteppedDecrypt {
+  /** Decrypts up to `bytes` more bytes; true once the payload is authenticated; throws if no key does. */
+  step(bytes: number): boolean;
+  /** The plaintext, once {@link SteppedDecrypt.step} has returned true. */
+  result(): Uint8Array;
 }

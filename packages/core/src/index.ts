@@ -30,6 +30,7 @@ export {
   type EventDelegate,
   type MergeDelegate,
   type PacketCipher,
+  type SteppedDecrypt,
   type PingDelegate,
 } from './delegates.js';
 export { MEMBER_STATE_CODE, type Member, type MemberState } from './member.js';

@@ -20,6 +20,7 @@ import {
   wrapCompressed,
 } from '@gossip/wire';
 import type { EngineContext } from './context.js';
+import type { PacketCipher } from './delegates.js';
 import { MemberlistError } from './errors.js';
 import { runSteps } from './steps.js';
 
@@ -233,19 +234,47 @@ export async function readFrame(
     if (!(await reader.fill())) throw new MemberlistError('ERR_MALFORMED', 'stream ended inside a frame');
   }
   let plain = reader.take(total);
-  if (encrypted && cipher !== undefined) {
-    try {
-      plain = cipher.decrypt(plain.subarray(5), concat(plain.subarray(0, 5), labelBytes));
-    } catch (err) {
-      throw new MemberlistError('ERR_ENCRYPTION', `failed to decrypt stream: ${String(err)}`, { cause: err });
-    }
-  }
+  if (encrypted && cipher !== undefined) plain = await decrypt(ctx, reader, cipher, plain, labelBytes, deadline);
   if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty stream message');
   if (plain[0] === MessageType.Compress) {
     plain = await inflate(ctx, reader, plain, deadline);
     if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty decompressed stream message');
   }
   return plain;
+}
+
+/**
+ * AES-GCM runs roughly ten times faster per byte than LZW, so a decryption slice is this many LZW slices
+ * (2 MiB by default: a few milliseconds).
+ */
+const DECRYPT_SLICES = 8;
+
+/**
+ * Opens an encrypted frame (`0x0a | N | blob`). A frame larger than one decryption slice is opened in slices
+ * when the cipher can (`decryptInSteps`), yielding between them; its plaintext buffer, held across turns, is
+ * charged to the stream's byte budget first.
+ */
+async function decrypt(
+  ctx: EngineContext,
+  reader: StreamReader,
+  cipher: PacketCipher,
+  frame: Uint8Array,
+  labelBytes: Uint8Array,
+  deadline: number | undefined,
+): Promise<Uint8Array> {
+  const blob = frame.subarray(5);
+  const aad = concat(frame.subarray(0, 5), labelBytes);
+  const slice = DECRYPT_SLICES * ctx.config.streamSliceBytes;
+  try {
+    if (cipher.decryptInSteps === undefined || blob.length <= slice) return cipher.decrypt(blob, aad);
+    reader.charge(blob.length);
+    const open = cipher.decryptInSteps(blob, aad);
+    await runSteps(ctx, () => open.step(slice), deadline);
+    return open.result();
+  } catch (err) {
+    if (err instanceof MemberlistError && err.code !== 'ERR_ENCRYPTION') throw err;
+    throw new MemberlistError('ERR_ENCRYPTION', `failed to decrypt stream: ${String(err)}`, { cause: err });
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Clock, Stream, TimerHandle } from '@gossip/transport';
 import { type PushNodeState, decodeCompress, decodePushPull, encodeCompress, encodePushPull, encodeUserStream, ipToBytes } from '@gossip/wire';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricNames } from './index.js';
+import { MetricNames, type PacketCipher } from './index.js';
+import { fakeCipher } from '../test/fake-cipher.js';
 import { TestCluster } from '../test/harness.js';
 import { RawPeer } from '../test/raw-peer.js';
 
@@ -197,5 +198,39 @@ describe('a large push/pull processed in steps', () => {
     await cluster.run(exchange(p, a.address, encodeCompress(encodeUserStream(new Uint8Array(150_000)))));
     await cluster.until(() => got.length === 1, 1000, 'user message');
     expect(got).toEqual([150_000]);
+  });
+
+  it('given an encrypted 300 KB push/pull and a cipher that opens in slices, when served, then it is decrypted 32 KiB per turn and merged', async () => {
+    cluster = new TestCluster('steps-encrypted');
+    const inner = fakeCipher(7);
+    let steps = 0;
+    const cipher: PacketCipher = {
+      encrypt: (p, aad, v) => inner.encrypt(p, aad, v),
+      decrypt: (d, aad) => inner.decrypt(d, aad),
+      decryptInSteps: (d, aad) => {
+        let at = 0;
+        let out: Uint8Array | undefined;
+        return {
+          step: (bytes) => {
+            steps++;
+            at += bytes;
+            if (at < d.length) return false;
+            out = inner.decrypt(d, aad);
+            return true;
+          },
+          result: () => out!,
+        };
+      },
+    };
+    const a = await cluster.add('a', { cipher, streamSliceBytes: 4096, enableCompression: false, pushPullBatchSize: 100_000 });
+    const p = await peer('10.0.0.60:7946');
+    const msg = encodePushPull({ join: false, states: states(4000, 1), userState: new Uint8Array(0) });
+    const header = Uint8Array.of(0x0a, 0, 0, 0, 0);
+    new DataView(header.buffer).setUint32(1, 1 + 12 + msg.length + 16);
+    const frame = new Uint8Array([...header, ...inner.encrypt(msg, header, 1)]);
+    await cluster.run(exchange(p, a.address, frame));
+    await cluster.until(() => members(a) === 4001, 1000, 'merge');
+    expect(steps).toBe(Math.ceil((frame.length - 5) / 32_768));
+    expect(a.metrics.counter(MetricNames.streamYields)).toBe(steps - 1);
   });
 });

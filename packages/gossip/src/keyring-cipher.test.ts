@@ -32,4 +32,16 @@ describe('keyringCipher', () => {
     ring.removeKey(k1);
     expect(() => cipher.decrypt(oldSealed, aad)).toThrow(DecryptError);
   });
+
+  it('given a sealed frame, when opened in slices with decryptInSteps, then it gives what decrypt gives, with the keyring\'s keys', () => {
+    const cipher = keyringCipher(new Keyring([k2, k1]));
+    const big = new Uint8Array(10_000).fill(9);
+    const sealed = keyringCipher(new Keyring([k1])).encrypt(big, aad, 1);
+    const open = cipher.decryptInSteps!(sealed, aad);
+    let steps = 1;
+    while (!open.step(1000)) steps++;
+    // One pass per key: k2 fails at the tag, k1 opens it.
+    expect(steps).toBe(20);
+    expect(open.result()).toEqual(cipher.decrypt(sealed, aad));
+  });
 });

@@ -4,12 +4,13 @@
  * the keyring itself, not a snapshot, so `addKey` / `useKey` / `removeKey` take effect on the next packet.
  */
 import type { PacketCipher } from '@gossip/core';
-import { type Keyring, decryptPacket, encryptPacket } from '@gossip/keyring';
+import { type Keyring, SteppedOpen, decryptPacket, encryptPacket } from '@gossip/keyring';
 
 /** A {@link PacketCipher} backed by `keyring`; rotating the keyring rotates every node using this cipher. */
 export function keyringCipher(keyring: Keyring): PacketCipher {
   return {
     encrypt: (plaintext, aad, version) => encryptPacket(keyring, plaintext, { version, aad }),
     decrypt: (data, aad) => decryptPacket(keyring, data, { aad }),
+    decryptInSteps: (data, aad) => new SteppedOpen(keyring, data, { aad }),
   };
 }

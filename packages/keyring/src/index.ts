@@ -39,6 +39,7 @@ export {
   type EncryptKeys,
   type EncryptOptions,
 } from './packet.js';
+export { SteppedOpen } from './open-steps.js';
 export {
   ENCRYPT_MSG_TYPE,
   MAX_STREAM_BLOB_LENGTH,

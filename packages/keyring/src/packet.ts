@@ -113,6 +113,24 @@ export function seal(
  * @internal
  */
 export function open(keys: readonly PreparedKey[], blob: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
+  const { version, nonce, ciphertext, tag } = splitBlob(blob);
+  for (const key of keys) {
+    const plain = tryOpen(key, nonce, ciphertext, tag, aad);
+    if (plain) return asUint8Array(version === 0 ? unpad(plain) : plain);
+  }
+  throw new DecryptError('ERR_DECRYPT', `no installed key could decrypt the message (${keys.length} tried)`);
+}
+
+/** The parts of `vsn | nonce | ciphertext | tag`, after checking the version and the minimum length. @internal */
+export interface BlobParts {
+  readonly version: number;
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  readonly tag: Uint8Array;
+}
+
+/** Splits an encrypted blob; throws `ERR_TOO_SHORT` or `ERR_UNKNOWN_VERSION`. @internal */
+export function splitBlob(blob: Uint8Array): BlobParts {
   if (blob.length === 0) throw new DecryptError('ERR_TOO_SHORT', 'cannot decrypt an empty payload');
   const version = blob[0]!;
   if (version > 1) throw new DecryptError('ERR_UNKNOWN_VERSION', `unsupported encryption version ${version}`);
@@ -120,14 +138,12 @@ export function open(keys: readonly PreparedKey[], blob: Uint8Array, aad: Uint8A
   if (blob.length < minimum) {
     throw new DecryptError('ERR_TOO_SHORT', `payload is too small to decrypt: ${blob.length} < ${minimum} bytes`);
   }
-  const nonce = blob.subarray(ENCRYPTION_VERSION_SIZE, HEADER_SIZE);
-  const ciphertext = blob.subarray(HEADER_SIZE, blob.length - TAG_SIZE);
-  const tag = blob.subarray(blob.length - TAG_SIZE);
-  for (const key of keys) {
-    const plain = tryOpen(key, nonce, ciphertext, tag, aad);
-    if (plain) return asUint8Array(version === 0 ? unpad(plain) : plain);
-  }
-  throw new DecryptError('ERR_DECRYPT', `no installed key could decrypt the message (${keys.length} tried)`);
+  return {
+    version,
+    nonce: blob.subarray(ENCRYPTION_VERSION_SIZE, HEADER_SIZE),
+    ciphertext: blob.subarray(HEADER_SIZE, blob.length - TAG_SIZE),
+    tag: blob.subarray(blob.length - TAG_SIZE),
+  };
 }
 
 function tryOpen(
@@ -152,8 +168,9 @@ function tryOpen(
 /**
  * Drops `last byte` bytes, like memberlist's `pkcs7decode`, without checking the pad bytes themselves (Go does
  * not either). A pad count longer than the plaintext makes Go panic; here it is a typed error.
+ * @internal
  */
-function unpad(plain: Buffer): Buffer {
+export function unpad(plain: Buffer): Buffer {
   const pad = plain[plain.length - 1]!;
   if (pad > plain.length) {
     throw new DecryptError('ERR_BAD_PADDING', `padding of ${pad} bytes exceeds the ${plain.length}-byte plaintext`);
