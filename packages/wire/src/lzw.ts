@@ -320,7 +320,7 @@ export function lzwDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DE
 }
 
 /** Grows `out` to hold `need` bytes (doubling, never past `maxSize`); throws `ERR_TOO_LARGE` past `maxSize`. */
-export function grow(out: Uint8Array, need: number, maxSize: number): Uint8Array {
+function grow(out: Uint8Array, need: number, maxSize: number): Uint8Array {
 
   if (need > maxSize) {
     if (scratch.length > SCRATCH_KEEP) scratch = new Uint8Array(4096);
