@@ -10,7 +10,7 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Keyring, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, encryptStreamFrame, ipToBytes } from 'gossip';
+import { Keyring, MetricNames, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, encryptStreamFrame, ipToBytes } from 'gossip';
 import { type MessageKind, MESSAGE_TYPES, bombShapes, largestDatagram } from './craft.js';
 import { type Victim, startVictim } from './victim.js';
 
@@ -29,6 +29,16 @@ export interface BlockRow {
   readonly medianMs: number;
   /** Median process CPU time (ms) per input: the block without the waits a loaded machine adds (datagrams only). */
   readonly medianCpuMs?: number;
+  /** Streams: event-loop turns the victim split the frame into (its yields + 1), median over the rounds. */
+  readonly turns?: number;
+  /** Streams: median process CPU time (ms) while a frame was sent and served, and per turn. */
+  readonly cpuMs?: number;
+}
+
+/** The victim's count of turns given up to stepped stream work (0 on a build without it). */
+function yieldsOf(victim: Victim): number {
+  const key = (MetricNames as Record<string, readonly string[] | undefined>).streamYields;
+  return key === undefined ? 0 : victim.metrics.counter(key);
 }
 
 function median(xs: number[]): number {
@@ -147,19 +157,26 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
     if (!SHAPES.test(name)) continue;
     const victim = await start();
     const times: number[] = [];
+    const turns: number[] = [];
+    const cpu: number[] = [];
     let bytes = 0;
     const rounds = Math.min(ROUNDS, 3);
     for (let r = 0; r < rounds; r++) {
       const frame = make(r);
       bytes = frame.length;
       await new Promise((resolve) => setTimeout(resolve, 50));
+      const yields = yieldsOf(victim);
+      const cpu0 = process.cpuUsage();
       h.reset();
       await sendStream(victim.address, frame);
       await new Promise((resolve) => setTimeout(resolve, 20));
       times.push(h.max / 1e6);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
+      turns.push(yieldsOf(victim) - yields + 1);
     }
     await victim.node.shutdown();
-    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times) });
+    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times), turns: median(turns), cpuMs: median(cpu) });
   }
   h.disable();
   return rows;
@@ -189,7 +206,12 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   }
   sink.close();
   for (const r of rows) {
-    const cpu = r.medianCpuMs === undefined ? '' : `  cpu ${r.medianCpuMs.toFixed(2).padStart(7)} ms`;
+    const cpu =
+      r.medianCpuMs !== undefined
+        ? `  cpu ${r.medianCpuMs.toFixed(2).padStart(7)} ms`
+        : r.cpuMs !== undefined && r.turns !== undefined
+          ? `  cpu ${r.cpuMs.toFixed(1).padStart(7)} ms in ${String(r.turns).padStart(4)} turns`
+          : '';
     log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
   }
   return rows;
