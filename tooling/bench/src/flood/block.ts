@@ -33,6 +33,38 @@ export interface BlockRow {
   readonly turns?: number;
   /** Streams: median process CPU time (ms) while a frame was sent and served, and per turn. */
   readonly cpuMs?: number;
+  /**
+   * Streams: the most process CPU time (ms) spent between two ticks of a 1 ms timer while the frame was served,
+   * worst over the rounds: an upper bound of the longest turn's own work that a loaded machine does not inflate
+   * (wall time does, by the waits for a CPU).
+   */
+  readonly worstTurnCpuMs?: number;
+}
+
+/** Process CPU time in ms. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Tracks the most CPU time spent between two ticks of a 1 ms interval timer (see `BlockRow.worstTurnCpuMs`). */
+class TurnCpu {
+  max = 0;
+  private last = cpuNow();
+  private readonly timer = setInterval(() => {
+    const now = cpuNow();
+    this.max = Math.max(this.max, now - this.last);
+    this.last = now;
+  }, 1);
+
+  reset(): void {
+    this.last = cpuNow();
+    this.max = 0;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /** The victim's count of turns given up to stepped stream work (0 on a build without it). */
@@ -153,12 +185,14 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
   const rows: BlockRow[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  const turnCpu = new TurnCpu();
   for (const [name, make] of Object.entries(shapes)) {
     if (!SHAPES.test(name)) continue;
     const victim = await start();
     const times: number[] = [];
     const turns: number[] = [];
     const cpu: number[] = [];
+    const turnCpus: number[] = [];
     let bytes = 0;
     const rounds = Math.min(ROUNDS, 3);
     for (let r = 0; r < rounds; r++) {
@@ -168,6 +202,7 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
       const yields = yieldsOf(victim);
       const cpu0 = process.cpuUsage();
       h.reset();
+      turnCpu.reset();
       await sendStream(victim.address, frame);
       // The victim may still be working in steps after the connection closed (our end closes after writing):
       // wait until it has given up no turn for 50 ms.
@@ -176,13 +211,15 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       times.push(h.max / 1e6);
+      turnCpus.push(turnCpu.max);
       const used = process.cpuUsage(cpu0);
       cpu.push((used.user + used.system) / 1000);
       turns.push(yieldsOf(victim) - yields + 1);
     }
     await victim.node.shutdown();
-    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times), turns: median(turns), cpuMs: median(cpu) });
+    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times), turns: median(turns), cpuMs: median(cpu), worstTurnCpuMs: Math.max(...turnCpus) });
   }
+  turnCpu.stop();
   h.disable();
   return rows;
 }
@@ -215,7 +252,7 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
       r.medianCpuMs !== undefined
         ? `  cpu ${r.medianCpuMs.toFixed(2).padStart(7)} ms`
         : r.cpuMs !== undefined && r.turns !== undefined
-          ? `  cpu ${r.cpuMs.toFixed(1).padStart(7)} ms in ${String(r.turns).padStart(4)} turns`
+          ? `  cpu ${r.cpuMs.toFixed(1).padStart(7)} ms in ${String(r.turns).padStart(4)} turns, worst turn ≤ ${(r.worstTurnCpuMs ?? 0).toFixed(1).padStart(6)} ms cpu`
           : '';
     log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
   }
