@@ -62,6 +62,13 @@ export interface MemberlistTunables {
    * answers, wait one minimum timeout for its refutation. `false` trusts the timer alone, as memberlist does.
    */
   suspicionVerification: boolean;
+  /**
+   * Lifeguard's buddy system: a probe of a suspect carries the suspect message, so the suspect learns of its
+   * suspicion from the probe itself and refutes at once instead of waiting for gossip to reach it. memberlist
+   * always does this; `false` probes a suspect with a plain ping, which only serves to measure plain SWIM
+   * against Lifeguard (the simulator's `PLAIN_SWIM`). Either way peers see ordinary memberlist messages.
+   */
+  buddySystem: boolean;
   /** Time between gossip rounds (`GossipInterval`). */
   gossipIntervalMs: number;
   /** Peers gossiped to per round (`GossipNodes`). */
@@ -269,6 +276,7 @@ function commonDefaults(): MemberlistTunables {
     awarenessMaxMultiplier: 8,
     isolationAwareness: true,
     suspicionVerification: true,
+    buddySystem: true,
     gossipIntervalMs: 200,
     gossipNodes: 3,
     gossipToTheDeadTimeMs: 30_000,

@@ -136,6 +136,17 @@ describe('receiving packets', () => {
     expect(suspects.length).toBeGreaterThan(0);
   });
 
+  it('given the buddy system off, when a suspect node is probed, then the probe is a plain ping (plain SWIM, for measurements)', async () => {
+    cluster = new TestCluster('no-buddy');
+    const a = await cluster.add('a', { enableCompression: false, buddySystem: false });
+    peer = await RawPeer.start(cluster.network, RAW);
+    await peer.send(a.address, alive('raw', '10.0.0.90'));
+    await peer.send(a.address, encodeSuspect({ node: 'raw', incarnation: 1, from: 'someone' }));
+    await cluster.until(() => peer!.of('ping').length > 0, 5_000, 'first probe of the suspect');
+    // Until that probe fails, nothing from `a` itself accuses the suspect: the probe did not carry an accusation.
+    expect(peer.of('suspect').filter((s) => s.node === 'raw' && s.from === 'a')).toEqual([]);
+  });
+
   it('given encryption with incoming verification, when a plaintext packet arrives, then it is dropped and counted', async () => {
     cluster = new TestCluster('enc-in');
     const { fakeCipher } = await import('../test/fake-cipher.js');

@@ -148,7 +148,7 @@ export class Prober {
     let stalledMs = 0;
     const address = hostPort(node.ip, node.port);
 
-    if (node.state === 'alive') {
+    if (node.state === 'alive' || !ctx.config.buddySystem) {
       await this.packets.sendMsg(address, encodePing(ping));
     } else {
       // Buddy system: tell a suspect it is suspected with the probe itself, so it can refute at once.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIFEGUARD_OFF, detectionBounds, presetTunables } from './presets.js';
+import { GOSSIP_ADDITIONS_OFF, LIFEGUARD_OFF, PLAIN_SWIM, detectionBounds, presetTunables } from './presets.js';
 
 describe('presets', () => {
   it('given a preset and overrides, then memberlist defaults are taken and overrides win', () => {
@@ -9,7 +9,15 @@ describe('presets', () => {
     const off = presetTunables('lan', { ...LIFEGUARD_OFF, gossipNodes: undefined });
     expect(off.awarenessMaxMultiplier).toBe(1);
     expect(off.suspicionMaxTimeoutMult).toBe(1);
+    expect(off.buddySystem).toBe(false);
+    expect(off.isolationAwareness).toBe(true);
     expect(off.gossipNodes).toBe(3);
+  });
+
+  it('given PLAIN_SWIM, then Lifeguard and every gossip addition to failure detection are off', () => {
+    const plain = presetTunables('lan', PLAIN_SWIM);
+    expect(plain).toMatchObject({ ...LIFEGUARD_OFF, ...GOSSIP_ADDITIONS_OFF });
+    expect(plain).toMatchObject({ isolationAwareness: false, suspicionVerification: false, buddySystem: false, reconnect: { intervalMs: 0 } });
   });
 
   it('given LAN tunables, then detection bounds follow PROTOCOL.md §8.4.1', () => {

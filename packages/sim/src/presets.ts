@@ -16,22 +16,35 @@ export function presetTunables(preset: PresetName, overrides: Partial<Memberlist
 }
 
 /**
- * Overrides that turn Lifeguard off, leaving plain SWIM with a fixed suspicion timeout, as far as memberlist's
- * knobs allow:
- * - Local Health Awareness off: `awarenessMaxMultiplier: 1` pins the health score at 0, so a node that misses
+ * Overrides that turn Lifeguard's three components off, as the Lifeguard paper's baseline does (arXiv 1707.00788:
+ * memberlist with Lifeguard disabled):
+ * - Local Health Aware Probe off: `awarenessMaxMultiplier: 1` pins the health score at 0, so a node that misses
  *   acks (or nacks, or must refute) never stretches its probe interval and timeouts.
  * - Local Health Aware Suspicion off: `suspicionMaxTimeoutMult: 1` makes `max = min`, so every suspicion timer
  *   runs for the fixed SWIM timeout `min = SuspicionMult × max(1, log10 n) × ProbeInterval` and independent
- *   confirmations (k) cannot change it — the same as k = 0.
- * - gossip's own suspicion verification off (`suspicionVerification: false`): a suspicion heard from others
- *   becomes a death when its timer runs out, as in memberlist, without first asking the suspect.
- * - Not switchable: the "buddy system" (a ping to a suspect carries the suspect message, so the suspect learns
- *   of it and refutes sooner) and nack messages are always on in memberlist; with awareness off the nacks have no
- *   effect on timing.
+ *   confirmations (k) cannot change it.
+ * - Buddy system off (`buddySystem: false`): a probe of a suspect is a plain ping, so the suspect learns of its
+ *   suspicion only through gossip.
+ * Nacks are still sent (memberlist has no knob for them); with the health score pinned they change nothing.
+ * gossip's own additions stay as configured: see {@link GOSSIP_ADDITIONS_OFF} and {@link PLAIN_SWIM}.
  */
 export const LIFEGUARD_OFF: Readonly<
-  Pick<MemberlistTunables, 'awarenessMaxMultiplier' | 'suspicionMaxTimeoutMult' | 'suspicionVerification'>
-> = Object.freeze({ awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1, suspicionVerification: false });
+  Pick<MemberlistTunables, 'awarenessMaxMultiplier' | 'suspicionMaxTimeoutMult' | 'buddySystem'>
+> = Object.freeze({ awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1, buddySystem: false });
+
+/**
+ * Overrides that turn off what gossip adds to memberlist's failure detection, none of which is Lifeguard:
+ * isolation awareness (a node that seems cut off holds its own suspicions), verification of second-hand
+ * suspicions with the suspect, and reconnect. Not switchable, and so still on: timeouts acted upon one I/O turn
+ * late and probes whose timers ran late counted as inconclusive (both only matter to a stalled node), and
+ * push/pull-derived suspicions that confirm nothing.
+ */
+export const GOSSIP_ADDITIONS_OFF: Readonly<
+  Pick<MemberlistTunables, 'isolationAwareness' | 'suspicionVerification' | 'reconnect'>
+> = Object.freeze({ isolationAwareness: false, suspicionVerification: false, reconnect: Object.freeze({ intervalMs: 0, timeoutMs: 0 }) });
+
+/** Plain SWIM, the Lifeguard paper's baseline: {@link LIFEGUARD_OFF} and {@link GOSSIP_ADDITIONS_OFF} together. */
+export const PLAIN_SWIM: Readonly<Partial<MemberlistTunables>> = Object.freeze({ ...LIFEGUARD_OFF, ...GOSSIP_ADDITIONS_OFF });
 
 /** Bounds on failure detection for a cluster of `n` nodes under the given tunables (PROTOCOL.md §8.4.1). */
 export interface DetectionBounds {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulationError } from './errors.js';
-import { Simulation } from './simulation.js';
+import { STALL_IO_TURN_MS, Simulation } from './simulation.js';
 
 let sim: Simulation | undefined;
 afterEach(async () => {
@@ -70,6 +70,24 @@ describe('Simulation', () => {
     await sim.crash('node-3');
     const others = names.filter((n) => n !== 'node-3');
     await sim.waitFor(() => sim!.allSee('node-3', 'dead', others), { maxMs: 60_000, what: 'crash detected' });
+  });
+
+  it('given a stalled node, when messages reach it during the stall, then it reads them one I/O turn after it resumes, not before', async () => {
+    const received: number[] = [];
+    sim = new Simulation({
+      seed: 1,
+      node: (name) => (name === 'node-0' ? { delegate: { nodeMeta: () => new Uint8Array(0), notifyMsg: () => void received.push(sim!.now()) } } : {}),
+    });
+    await sim.addNodes(2);
+    sim.startConverged();
+    await sim.runFor(1_000);
+    const stalledAt = sim.now();
+    sim.stall('node-0', 1_500);
+    await sim.drive(sim.memberlist('node-1').sendBestEffort('node-0', Uint8Array.of(1)), 1_000);
+    await sim.runFor(100);
+    expect(received).toEqual([]);
+    await sim.runFor(1_500);
+    expect(received).toEqual([stalledAt + 1_500 + STALL_IO_TURN_MS]);
   });
 
   it('given a shut-down simulation, then further operations fail with ERR_SIM_SHUTDOWN', async () => {

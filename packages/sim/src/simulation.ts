@@ -41,6 +41,12 @@ export interface SimulationOptions {
   readonly trace?: boolean | ((event: TraceEvent) => boolean);
 }
 
+/**
+ * How long after a stalled node's timers resume it reads the traffic that arrived meanwhile (ms): one turn of
+ * Node's event loop, whose timers phase comes before its I/O poll.
+ */
+export const STALL_IO_TURN_MS = 1;
+
 /** Options for {@link Simulation.waitFor}. */
 export interface WaitOptions {
   /** Give up after this much virtual time (ms). */
@@ -264,12 +270,14 @@ export class Simulation {
    * Stalls the whole process of `name` for `durationMs` (a stop-the-world GC pause, SIGSTOP, a starved VM: the
    * Lifeguard paper's failure mode for a slow node): none of its timers run and nothing is delivered to it; when
    * it resumes, everything that fell due or arrived meanwhile happens at once. Unlike {@link slow}, its own
-   * probe timeouts stretch too. A stall that overlaps another extends it.
+   * probe timeouts stretch too. A stall that overlaps another extends it. On resuming, the overdue timers run
+   * first and the backlog is read one I/O turn ({@link STALL_IO_TURN_MS}) later, as Node.js runs its timers phase
+   * before it polls for I/O: a process that wakes up sees its timeouts expire before it sees the replies.
    */
   stall(name: string, durationMs: number): void {
     const r = this.record(name);
     if (r.status !== 'running') throw new SimulationError('ERR_SIM_NODE', `${name} is not running`);
-    this.network.pause(r.address, durationMs);
+    this.network.pause(r.address, durationMs + STALL_IO_TURN_MS);
     r.clock.pause(durationMs);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { MemberlistTunables } from '@gossip/core';
 import { pushPullScale } from '@gossip/core';
-import { LIFEGUARD_OFF, Simulation, type TraceEvent, detectionBounds } from '../src/index.js';
+import { GOSSIP_ADDITIONS_OFF, LIFEGUARD_OFF, PLAIN_SWIM, Simulation, type TraceEvent, detectionBounds } from '../src/index.js';
 
 /** Every scenario's common knobs. */
 export interface ScenarioOptions {
@@ -144,21 +144,49 @@ export type LifeguardFault =
   /** The whole process pauses for 1-2 s, runs for 1-2 s, pauses again (GC storms, an overcommitted VM). */
   | 'stall';
 
-/** Result of {@link lifeguardRun}. */
+/**
+ * What runs in {@link lifeguardRun}:
+ * - `on`: the default configuration (Lifeguard plus gossip's additions: isolation awareness, second-hand
+ *   suspicion verification, reconnect);
+ * - `on-no-additions`: Lifeguard with gossip's additions off (`GOSSIP_ADDITIONS_OFF`), memberlist's behaviour;
+ * - `off`: plain SWIM (`PLAIN_SWIM`), the Lifeguard paper's baseline;
+ * - `off-with-additions`: Lifeguard off but gossip's additions on (`LIFEGUARD_OFF` alone).
+ */
+export type LifeguardVariant = 'on' | 'on-no-additions' | 'off' | 'off-with-additions';
+
+const VARIANT_TUNABLES: Readonly<Record<LifeguardVariant, Partial<MemberlistTunables>>> = {
+  on: {},
+  'on-no-additions': GOSSIP_ADDITIONS_OFF,
+  off: PLAIN_SWIM,
+  'off-with-additions': LIFEGUARD_OFF,
+};
+
+/** Result of {@link lifeguardRun}. Healthy members are those neither slowed nor stalled. */
 export interface LifeguardResult {
-  /** `dead` declarations about healthy members, every observer counted (the paper's false positives). */
-  readonly healthyDeaths: number;
+  /**
+   * The paper's false positives: every `dead` declaration about a healthy member, by any observer (the
+   * unhealthy ones included), counted even if later refuted.
+   */
+  readonly falseDeaths: number;
+  /** Distinct (member, incarnation) among {@link falseDeaths}: about how many deaths were declared first-hand. */
+  readonly falseDeathDeclarations: number;
+  /** Those of {@link falseDeaths} observed by healthy members (the figure reported before 2026-12-03). */
+  readonly thirdPartyDeaths: number;
   /** Distinct healthy members declared dead at least once. */
   readonly healthyDeclared: number;
+  /** (observer, healthy member) pairs not alive or suspect at the end: deaths that were never undone. */
+  readonly deadAtEnd: number;
+  /** `dead` declarations about the slowed or stalled members, which never crashed (by any observer). */
+  readonly unhealthyDeaths: number;
   /** `suspect` events about healthy members. */
   readonly healthySuspicions: number;
 }
 
-/** `n` nodes, 10% of them slowed or stalled 1-2 s for `durationMs` (default 10 min), Lifeguard on or off. */
+/** `n` nodes, 10% of them slowed or stalled 1-2 s for `durationMs` (default 10 min), under one variant. */
 export async function lifeguardRun(
-  options: ScenarioOptions & { n: number; fault: LifeguardFault; lifeguard: boolean; durationMs?: number },
+  options: ScenarioOptions & { n: number; fault: LifeguardFault; variant: LifeguardVariant; durationMs?: number },
 ): Promise<LifeguardResult> {
-  const tunables = { ...options.tunables, ...(options.lifeguard ? {} : LIFEGUARD_OFF) };
+  const tunables = { ...options.tunables, ...VARIANT_TUNABLES[options.variant] };
   const { sim, names } = await converged(options.n, { ...options, tunables });
   const faulty = new Set(names.filter((_, i) => i % 10 === 5));
   const from = sim.now();
@@ -179,28 +207,56 @@ export async function lifeguardRun(
     }
   }
   await sim.runFor(until - sim.now());
-  const deaths = healthyDeaths(sim, faulty, from);
+  const deaths = sim.trace.filter({ type: 'leave', state: 'dead', since: from });
+  const healthyDeaths = deaths.filter((e) => !faulty.has(e.member));
   const suspicions = sim.trace.filter({ type: 'suspect', since: from }).filter((e) => !faulty.has(e.member));
+  let deadAtEnd = 0;
+  for (const observer of sim.running()) {
+    for (const member of names) {
+      if (faulty.has(member) || member === observer) continue;
+      const state = sim.belief(observer, member)?.state;
+      if (state !== 'alive' && state !== 'suspect') deadAtEnd++;
+    }
+  }
   await sim.shutdown();
-  return { healthyDeaths: deaths.length, healthyDeclared: new Set(deaths.map((e) => e.member)).size, healthySuspicions: suspicions.length };
+  return {
+    falseDeaths: healthyDeaths.length,
+    falseDeathDeclarations: new Set(healthyDeaths.map((e) => `${e.member}#${e.incarnation}`)).size,
+    thirdPartyDeaths: healthyDeaths.filter((e) => !faulty.has(e.observer)).length,
+    healthyDeclared: new Set(healthyDeaths.map((e) => e.member)).size,
+    deadAtEnd,
+    unhealthyDeaths: deaths.length - healthyDeaths.length,
+    healthySuspicions: suspicions.length,
+  };
 }
 
-/** Result of {@link lossyCluster}. */
+/** Result of {@link lossyCluster}. Every node is healthy here: every death is a false one. */
 export interface LossyResult {
+  /** Every `dead` declaration, by any observer (the paper's false positives). */
   readonly healthyDeaths: number;
+  /** Distinct (member, incarnation) among them. */
+  readonly deathDeclarations: number;
   readonly suspicions: number;
   readonly packetsLost: number;
   readonly streamSegmentsLost: number;
 }
 
-/** `n` nodes (default 100), 10% uniform loss on packets and stream segments for `durationMs` (default 10 min). */
-export async function lossyCluster(options: ScenarioOptions & { n?: number; durationMs?: number }): Promise<LossyResult> {
-  const { sim } = await converged(options.n ?? 100, options, { latencyMs: 0.5, jitterMs: 0.5, lossRate: 0.1 });
+/**
+ * `n` nodes (default 100), 10% uniform loss on packets and stream segments for `durationMs` (default 10 min),
+ * TCP fallback pings on, under one {@link LifeguardVariant} (default `on`).
+ */
+export async function lossyCluster(
+  options: ScenarioOptions & { n?: number; durationMs?: number; variant?: LifeguardVariant },
+): Promise<LossyResult> {
+  const tunables = { ...options.tunables, ...VARIANT_TUNABLES[options.variant ?? 'on'] };
+  const { sim } = await converged(options.n ?? 100, { ...options, tunables }, { latencyMs: 0.5, jitterMs: 0.5, lossRate: 0.1 });
   const from = sim.now();
   await sim.runFor(options.durationMs ?? 10 * 60_000);
   const stats = sim.network.stats();
+  const deaths = sim.trace.filter({ type: 'leave', state: 'dead', since: from });
   const result = {
-    healthyDeaths: sim.trace.filter({ type: 'leave', state: 'dead', since: from }).length,
+    healthyDeaths: deaths.length,
+    deathDeclarations: new Set(deaths.map((e) => `${e.member}#${e.incarnation}`)).size,
     suspicions: sim.trace.filter({ type: 'suspect', since: from }).length,
     packetsLost: stats.packetsDropped.loss,
     streamSegmentsLost: stats.streamSegmentsLost,
