@@ -3,22 +3,59 @@
  * one seed (each node's own `join()`, with the library's retry), until every node lists all N; then a hold
  * window on the formed cluster counting suspicions, deaths, CPU and RSS.
  */
-import { MetricNames, type MetricsSink } from '@gossip/core';
+import { type MetricLabels, MetricNames, type MetricsSink } from '@gossip/core';
 import type { StormReport } from './report-types.js';
 import { round1 } from './stats.js';
 import { nodeName, waitUntil, sleep } from './ts-cluster.js';
 import { type BenchPreset, LocalBenchNode } from './ts-node.js';
 
 const RETRY_KEY = MetricNames.joinRetry.join('.');
+const REFUSED_KEY = MetricNames.streamRefused.join('.');
+const STREAM_DROPPED_KEY = MetricNames.streamDropped.join('.');
+const HANDOFF_DROPPED_KEY = MetricNames.handoffDropped.join('.');
 
-/** Counts the join retries of every node it is given to (the rest of the metrics is dropped). */
+/**
+ * Counts the join retries of every node it is given to, by the failure that caused them, and the inbound streams
+ * refused, by the limit that refused them (the rest of the metrics is dropped): the storm's progress lines say
+ * why joins were turned away.
+ */
 class RetryCounter implements MetricsSink {
   retries = 0;
-  incrCounter(key: readonly string[], value: number): void {
-    if (key.join('.') === RETRY_KEY) this.retries += value;
+  readonly retryCodes = new Map<string, number>();
+  readonly refusals = new Map<string, number>();
+  readonly streamDrops = new Map<string, number>();
+  handoffDrops = 0;
+  incrCounter(key: readonly string[], value: number, labels?: MetricLabels): void {
+    const k = key.join('.');
+    if (k === RETRY_KEY) {
+      this.retries += value;
+      tally(this.retryCodes, String(labels?.code ?? '?'), value);
+    } else if (k === REFUSED_KEY) {
+      tally(this.refusals, String(labels?.limit ?? '?'), value);
+    } else if (k === STREAM_DROPPED_KEY) {
+      tally(this.streamDrops, String(labels?.code ?? '?'), value);
+    } else if (k === HANDOFF_DROPPED_KEY) {
+      this.handoffDrops += value;
+    }
   }
   setGauge(): void {}
   addSample(): void {}
+}
+
+function tally(m: Map<string, number>, key: string, value: number): void {
+  m.set(key, (m.get(key) ?? 0) + value);
+}
+
+/** The code of a join's last failure (the first cause of its JoinError), or its own code. */
+function failureCode(reason: unknown): string {
+  const causes = (reason as { causes?: { error?: { code?: unknown; cause?: { code?: unknown } } }[] }).causes;
+  const e = causes?.[0]?.error ?? (reason as { code?: unknown });
+  const inner = (e as { cause?: { code?: unknown } }).cause?.code;
+  return `${String(e.code ?? '?')}${inner === undefined ? '' : `/${String(inner)}`}`;
+}
+
+function describe(m: Map<string, number>): string {
+  return m.size === 0 ? 'none' : [...m].map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
 /** Forms `n` nodes by a join storm through node-000 (bounded by `formTimeoutMs`), then watches them `holdMs`. */
@@ -57,6 +94,13 @@ export async function measureStorm(
     // A failed join's last attempt is not followed by a retry, so it is not in the retry counter.
     r.failedAttempts = metrics.retries + r.failedJoins;
     progress(`storm: joins returned after ${r.joinsReturnedMs} ms, ${r.failedJoins} failed, ${metrics.retries} retries`);
+    const lastFailures = new Map<string, number>();
+    for (const x of results) if (x.status === 'rejected') tally(lastFailures, failureCode(x.reason), 1);
+    progress(
+      `storm: retries by cause: ${describe(metrics.retryCodes)}; failed joins by last cause: ${describe(lastFailures)}; ` +
+        `streams refused by limit: ${describe(metrics.refusals)}; streams dropped: ${describe(metrics.streamDrops)}; ` +
+        `datagram messages dropped at a full handoff queue: ${metrics.handoffDrops}`,
+    );
     r.formed = await waitUntil(formTimeoutMs - (Date.now() - start), () => nodes.every((node) => node.list.numMembers() >= n));
     r.formationMs = Date.now() - start;
     r.minMembersSeen = Math.min(...nodes.map((node) => node.list.numMembers()));
