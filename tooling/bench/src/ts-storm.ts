@@ -46,12 +46,64 @@ function tally(m: Map<string, number>, key: string, value: number): void {
   m.set(key, (m.get(key) ?? 0) + value);
 }
 
-/** The code of a join's last failure (the first cause of its JoinError), or its own code. */
+const WATCH_EVERY_MS = 5000;
+
+/**
+ * Every 5 s until stopped, one progress line: connections the seed accepted, members it lists, the fewest and mean
+ * members a node lists, and event-loop turns per second. Node.js accepts one connection per listening socket per
+ * turn, so in a storm the turn rate bounds the seed's joins per second.
+ */
+function watchStorm(
+  nodes: readonly LocalBenchNode[],
+  seed: LocalBenchNode,
+  start: number,
+  joins: { readonly returned: number },
+  progress: (line: string) => void,
+): () => void {
+  let turns = 0;
+  let spinning = true;
+  const spin = (): void => {
+    turns++;
+    if (spinning) setImmediate(spin);
+  };
+  setImmediate(spin);
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    let fewest = Infinity;
+    let sum = 0;
+    for (const node of nodes) {
+      const m = node.list.numMembers();
+      fewest = Math.min(fewest, m);
+      sum += m;
+    }
+    const accepted = seed.transport.snapshot().tcpAccepts;
+    progress(
+      `storm +${((now - start) / 1000).toFixed(0)} s: ${joins.returned} joins returned; seed accepted ${accepted} connections, ` +
+        `lists ${seed.list.numMembers()}; ` +
+        `members per node fewest ${fewest}, mean ${Math.round(sum / nodes.length)}; ${Math.round((turns * 1000) / (now - last))} event-loop turns/s`,
+    );
+    turns = 0;
+    last = now;
+  }, WATCH_EVERY_MS);
+  return () => {
+    spinning = false;
+    clearInterval(timer);
+  };
+}
+
+/** The code of a join's last failure (the first cause of its JoinError, with its transport cause), or its own. */
 function failureCode(reason: unknown): string {
-  const causes = (reason as { causes?: { error?: { code?: unknown; cause?: { code?: unknown } } }[] }).causes;
-  const e = causes?.[0]?.error ?? (reason as { code?: unknown });
-  const inner = (e as { cause?: { code?: unknown } }).cause?.code;
-  return `${String(e.code ?? '?')}${inner === undefined ? '' : `/${String(inner)}`}`;
+  const causes = (reason as { causes?: { error?: unknown }[] } | undefined)?.causes;
+  const e = causes?.[0]?.error ?? reason;
+  const code = codeOf(e);
+  const inner = codeOf((e as { cause?: unknown } | undefined)?.cause);
+  return inner === '?' ? code : `${code}/${inner}`;
+}
+
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '?';
 }
 
 function describe(m: Map<string, number>): string {
@@ -88,7 +140,9 @@ export async function measureStorm(
     };
     const [seed, ...rest] = nodes as [LocalBenchNode, ...LocalBenchNode[]];
     const start = Date.now();
-    const results = await Promise.allSettled(rest.map((node) => node.join(seed.address)));
+    const joins = { returned: 0 };
+    const stopWatching = watchStorm(nodes, seed, start, joins, progress);
+    const results = await Promise.allSettled(rest.map((node) => node.join(seed.address).finally(() => joins.returned++)));
     r.joinsReturnedMs = Date.now() - start;
     r.failedJoins = results.filter((x) => x.status === 'rejected').length;
     // A failed join's last attempt is not followed by a retry, so it is not in the retry counter.
@@ -103,6 +157,7 @@ export async function measureStorm(
     );
     r.formed = await waitUntil(formTimeoutMs - (Date.now() - start), () => nodes.every((node) => node.list.numMembers() >= n));
     r.formationMs = Date.now() - start;
+    stopWatching();
     r.minMembersSeen = Math.min(...nodes.map((node) => node.list.numMembers()));
     progress(`storm: formed=${r.formed} after ${r.formationMs} ms (fewest members seen ${r.minMembersSeen})`);
     if (!r.formed || holdMs <= 0) return r;
