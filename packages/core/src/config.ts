@@ -108,6 +108,15 @@ export interface MemberlistTunables {
   joinBackoffMs: number;
   /** Cap of one join backoff (see `joinBackoffMs`). Default 4000 (Local 1000). */
   joinBackoffMaxMs: number;
+  /**
+   * Deadline of one join push/pull, from dialing the seed to reading its state; at least `tcpTimeoutMs` is used.
+   * Longer than `tcpTimeoutMs` because a seed in a join storm takes connections from its accept queue slowly
+   * (Node.js accepts one connection per listener per event-loop turn), and a joiner that gives up reconnects at
+   * the back of that queue while its dead connection stays in it and still costs the seed an accept. A seed
+   * that is down refuses the connection or times out the dial, so this wait applies only to a seed that is up.
+   * Not in memberlist (TCPTimeout there). Default 30 000 (WAN 60 000, Local 5000).
+   */
+  joinTimeoutMs: number;
   /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
   deadNodeReclaimTimeMs: number;
   /** Compress packets (when smaller) and streams (always) with LZW (`EnableCompression`). */
@@ -287,6 +296,7 @@ function commonDefaults(): MemberlistTunables {
     joinAttempts: 5,
     joinBackoffMs: 250,
     joinBackoffMaxMs: 4000,
+    joinTimeoutMs: 30_000,
     deadNodeReclaimTimeMs: 0,
     enableCompression: true,
     disableTcpPings: false,
@@ -330,6 +340,7 @@ export function wanConfig(): MemberlistTunables {
   return {
     ...commonDefaults(),
     tcpTimeoutMs: 30_000,
+    joinTimeoutMs: 60_000,
     suspicionMult: 6,
     pushPullIntervalMs: 60_000,
     postJoinPushPullDelayMs: 5000,
@@ -346,6 +357,7 @@ export function localConfig(): MemberlistTunables {
   return {
     ...commonDefaults(),
     tcpTimeoutMs: 1000,
+    joinTimeoutMs: 5000,
     joinBackoffMs: 125,
     joinBackoffMaxMs: 1000,
     indirectChecks: 1,
@@ -388,7 +400,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
   for (const key of ['delegateProtocolMin', 'delegateProtocolMax', 'delegateProtocolVersion'] as const) {
     check(isInt(resolved[key], 0, 255), `${key} must be 0…255`);
   }
-  for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'tcpTimeoutMs', 'joinBackoffMaxMs'] as const) {
+  for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'tcpTimeoutMs', 'joinBackoffMaxMs', 'joinTimeoutMs'] as const) {
     check(Number.isFinite(resolved[key]) && resolved[key] > 0, `${key} must be > 0`);
   }
   for (const key of [

@@ -77,6 +77,44 @@ describe('retrying a busy seed', () => {
   });
 });
 
+describe('a seed that is up but slow to answer', () => {
+  const retries = (t: { metrics: { counter: (key: readonly string[], labels: Record<string, string>) => number } }): number =>
+    t.metrics.counter(MetricNames.joinRetry, { code: 'ERR_TRANSPORT' });
+
+  it('given a seed that takes connections only after longer than tcpTimeoutMs, when joining, then the first attempt waits for its answer (joinTimeoutMs) instead of reconnecting', async () => {
+    cluster = new TestCluster('slow-seed');
+    const seed = await cluster.add('seed');
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 1000, joinTimeoutMs: 5000 });
+    cluster.network.pause(seed.address, 2500);
+
+    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    expect(retries(joiner)).toBe(0);
+    expect(seed.node.member('joiner')?.state).toBe('alive');
+  });
+
+  it('given the same seed and joinTimeoutMs equal to tcpTimeoutMs, when joining, then the first attempt times out and is retried', async () => {
+    cluster = new TestCluster('slow-seed-short');
+    const seed = await cluster.add('seed');
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 1000, joinTimeoutMs: 1000, joinBackoffMs: 10, joinBackoffMaxMs: 10 });
+    cluster.network.pause(seed.address, 2500);
+
+    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    expect(retries(joiner)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('given a seed whose connect never completes, when joining with a long joinTimeoutMs, then each attempt still gives up after tcpTimeoutMs', async () => {
+    cluster = new TestCluster('blackholed-seed');
+    const seed = await cluster.add('seed');
+    const joiner = await cluster.add('joiner', { tcpTimeoutMs: 100, joinTimeoutMs: 60_000, joinAttempts: 2, joinBackoffMs: 10, joinBackoffMaxMs: 10 });
+    cluster.network.crash(seed.address, 'blackhole');
+    const started = cluster.clock.now();
+
+    await expect(cluster.run(joiner.node.join([seed.address]))).rejects.toMatchObject({ code: 'ERR_JOIN' });
+    expect(retries(joiner)).toBe(1);
+    expect(cluster.clock.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('spreading retries', () => {
   it('given a joiner that learns a live member while the seed times out, then the retry joins through that member', async () => {
     cluster = new TestCluster('spread');

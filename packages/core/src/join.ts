@@ -108,7 +108,7 @@ export async function joinCluster(
     for (let attempt = 1; ; attempt++) {
       const target = attempt === 1 ? address : (spreadTarget(ctx, knownBefore) ?? address);
       try {
-        await streams.pushPull(target, true, signal);
+        await streams.pushPull(target, true, signal, Math.max(ctx.config.joinTimeoutMs, ctx.config.tcpTimeoutMs));
         joined++;
         wakeAll();
         return;

@@ -57,6 +57,8 @@ export interface StreamInbound {
 interface ExchangeOptions {
   expectResponse: boolean;
   deadline: number;
+  /** Deadline of the connect alone, if earlier than `deadline`. */
+  dialDeadline?: number;
   signal?: AbortSignalLike | undefined;
 }
 
@@ -235,12 +237,20 @@ export class StreamLayer {
     }
   }
 
-  /** Push/pull with `address` (memberlist's `pushPullNode`): send our state, read theirs, merge it. */
-  async pushPull(address: string, join: boolean, signal?: AbortSignalLike): Promise<void> {
+  /**
+   * Push/pull with `address` (memberlist's `pushPullNode`): send our state, read theirs, merge it, all within
+   * `timeoutMs` (default `tcpTimeoutMs`); the connect alone gets at most `tcpTimeoutMs`.
+   */
+  async pushPull(address: string, join: boolean, signal?: AbortSignalLike, timeoutMs?: number): Promise<void> {
     const ctx = this.ctx;
     const started = ctx.clock.now();
-    const deadline = started + ctx.config.tcpTimeoutMs;
-    const response = await this.exchange(address, await this.encodeLocalState(join), { expectResponse: true, deadline, signal });
+    const deadline = started + (timeoutMs ?? ctx.config.tcpTimeoutMs);
+    const response = await this.exchange(address, await this.encodeLocalState(join), {
+      expectResponse: true,
+      deadline,
+      dialDeadline: Math.min(deadline, started + ctx.config.tcpTimeoutMs),
+      signal,
+    });
     const msg = this.expectMessage(response, MessageType.PushPull, 'push/pull');
     let remote: PushPull;
     try {
@@ -348,7 +358,7 @@ export class StreamLayer {
         removeAbort();
         return;
       }
-      ctx.transport.dial(address, { deadline: options.deadline, signal: cancelDial.signal }).then(
+      ctx.transport.dial(address, { deadline: options.dialDeadline ?? options.deadline, signal: cancelDial.signal }).then(
         (stream) => {
           if (done) {
             stream.destroy();

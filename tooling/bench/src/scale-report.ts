@@ -55,7 +55,9 @@ export function renderScaleSection(cells: readonly ScaleCell[]): string[] {
     '',
     `Run ${when} UTC. N nodes of one implementation in one process (real UDP/TCP sockets on loopback, LAN preset), ` +
       'created first (not timed); then all but node-000 call join(node-000) at the same moment. **Formation**: until every node ' +
-      'lists all N members (memberlist `NumMembers`, ours `numMembers`; alive or suspect); bound 2 min (3 min at 2,048). ' +
+      'lists all N members (memberlist `NumMembers`, ours `numMembers`; alive or suspect); bound 2 min (3 min at 2,048), ' +
+      'checked once the joins have returned (a TS join attempt waits up to `joinTimeoutMs`, 30 s, so the join phase can outlast ' +
+      'the bound). ' +
       '**Joins**: until the last join call returned, and how many rejected. **Failed join attempts**: push/pulls of join calls ' +
       'that failed — for Go v0.2.2, whose `Join` tries once, the failed joins; for TS, whose `join()` retries a busy seed with a ' +
       'jittered backoff (`joinAttempts`), every failed try, retried ones included. Then a **60 s window** on the formed cluster: ' +

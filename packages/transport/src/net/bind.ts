@@ -15,11 +15,19 @@ const AUTO_PORT_ATTEMPTS = 20;
 /** memberlist's udpRecvBufSize: large, so bursts of gossip are not dropped by the kernel. */
 const UDP_RECV_BUFFER = 2 * 1024 * 1024;
 
+/**
+ * Accept-queue length asked of the kernel, which caps it at `net.core.somaxconn` (what Go's `net.Listen` uses).
+ * Node's default of 511 is too short for a seed in a join storm: once a thousand joiners connect at once the
+ * kernel drops their SYNs, and each dropped one retries only after 1, 3, 7 s, so joins time out although the
+ * seed would have served them.
+ */
+const TCP_BACKLOG = 65_535;
+
 function listenTcp(host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true });
     server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => {
+    server.listen({ host, port, exclusive: true, backlog: TCP_BACKLOG }, () => {
       server.off('error', reject);
       resolve(server);
     });
