@@ -57,9 +57,11 @@ export interface MemberlistTunables {
    */
   isolationAwareness: boolean;
   /**
-   * Not in memberlist: before a suspicion we never witnessed ourselves (another member's accusation, or one
-   * learned from push/pull) becomes a death with fewer than k confirmations, push/pull with the suspect; if it
-   * answers, wait one minimum timeout for its refutation. `false` trusts the timer alone, as memberlist does.
+   * Not in memberlist: before a suspicion becomes a death with fewer than k confirmations (one we never
+   * witnessed ourselves, or our own that nobody confirmed in a whole maximum timeout), or any death while our
+   * own health score is above 0, push/pull with the suspect; if it answers, wait one minimum timeout for its
+   * refutation (and ask again if it does not come); if it refuses the connection, declare it dead. `false`
+   * trusts the timer alone, as memberlist does.
    */
   suspicionVerification: boolean;
   /**

@@ -93,3 +93,15 @@ export function isMemberlistError(err: unknown, code?: MemberlistErrorCode): err
 export function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/**
+ * Whether `err`, or any error in its `cause` chain, carries `code` (e.g. a transport's `ERR_REFUSED` wrapped in a
+ * `MemberlistError('ERR_TRANSPORT')`).
+ */
+export function hasCauseCode(err: unknown, code: string): boolean {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
+    if ((e as { code?: unknown }).code === code) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -13,7 +13,7 @@ import { TransmitLimitedQueue } from './broadcast-queue.js';
 import { CidrAllowList } from './cidr.js';
 import { type MemberlistConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { EngineContext } from './context.js';
-import { MemberlistError, toError } from './errors.js';
+import { MemberlistError, hasCauseCode, toError } from './errors.js';
 import { EventHub } from './events.js';
 import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
@@ -21,7 +21,7 @@ import { MemberEvents } from './member-events.js';
 import { prefixLogger, silentLogger } from '@gossip/transport';
 import { internMember } from './intern.js';
 import { type Member, type MemberInfo, NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
-import { Membership } from './membership.js';
+import { Membership, type SuspectCheck } from './membership.js';
 import { noopMetrics } from './metrics.js';
 import { NodeTable } from './node-table.js';
 import { PacketLayer } from './packet-layer.js';
@@ -150,10 +150,10 @@ export class Memberlist extends MemberEvents {
     this.ctx.isolation.onRecovered = () => void this.gossiper.pushPull();
     if (config.suspicionVerification) this.membership.verifySuspect = (name) => {
       const record = this.ctx.table.get(name);
-      if (record === undefined || this.ctx.shuttingDown) return Promise.resolve(false);
+      if (record === undefined || this.ctx.shuttingDown) return Promise.resolve('refused');
       return this.streams.pushPull(hostPort(record.ip, record.port), false).then(
-        () => true,
-        () => false,
+        (): SuspectCheck => 'answered',
+        (err: unknown): SuspectCheck => (hasCauseCode(err, 'ERR_REFUSED') ? 'refused' : 'unreachable'),
       );
     };
   }

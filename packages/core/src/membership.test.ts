@@ -267,4 +267,46 @@ describe('suspicion verification', () => {
   it('given the same with suspicionVerification off, then the live member is declared dead at its stale incarnation (memberlist behaviour; reconnect brings it back later)', async () => {
     expect((await missedRefutation('verify-off', false)).leaves).toBe(1);
   });
+
+  /**
+   * a's own probes of b fail (every datagram between them is lost, TCP fallback pings off, streams get through),
+   * so a suspects b first-hand; y and z never answer, so nobody confirms and b never hears of it by gossip. The
+   * only way for a to learn that b is alive is to ask b itself.
+   */
+  async function unconfirmedOwnSuspicion(
+    seed: string,
+    suspicionVerification: boolean,
+    streams: 'through' | 'refused',
+  ): Promise<{ state: string | undefined; leaves: number; refuted: boolean }> {
+    const quiet = { pushPullIntervalMs: 0, postJoinPushPullDelayMs: 0, suspicionVerification, disableTcpPings: true, reconnect: { intervalMs: 0, timeoutMs: 0 } };
+    const { a, events } = await setup(seed, quiet);
+    const b = await cluster!.add('b', quiet);
+    await cluster!.run(b.node.join([a.address]));
+    await deliver(a, alive('y', 1), alive('z', 1));
+    cluster!.network.setLinkBothWays(a.address, b.address, { lossRate: 1, streamLossRate: 0 });
+    await cluster!.advance(5_000);
+    expect(a.node.member('b')!.state).toBe('suspect');
+    const suspectedAt = a.node.member('b')!.incarnation;
+    if (streams === 'refused') await b.node.shutdown();
+    await cluster!.advance(120_000);
+    const now = a.node.member('b');
+    return {
+      state: now?.state,
+      leaves: events.filter((e) => e.type === 'leave' && e.member.name === 'b').length,
+      refuted: (now?.incarnation ?? 0) > suspectedAt,
+    };
+  }
+
+  it('given our own suspicion that nobody confirmed and whose refutation cannot reach us, when its timer runs out, then push/pulls with the suspect keep it from being declared dead (it refutes, and the next one brings the new incarnation)', async () => {
+    // Our probes of it keep failing, so it may be suspected again at its new incarnation: never dead.
+    expect(await unconfirmedOwnSuspicion('verify-own-on', true, 'through')).toMatchObject({ leaves: 0, refuted: true });
+  });
+
+  it('given the same with suspicionVerification off, then the live member is declared dead (memberlist behaviour)', async () => {
+    expect(await unconfirmedOwnSuspicion('verify-own-off', false, 'through')).toMatchObject({ leaves: 1, refuted: false });
+  });
+
+  it('given our own unconfirmed suspicion of a member whose process is gone (the connection is refused), when its timer runs out, then it is declared dead', async () => {
+    expect(await unconfirmedOwnSuspicion('verify-own-refused', true, 'refused')).toMatchObject({ leaves: 1 });
+  });
 });

@@ -50,19 +50,36 @@ interface Expiry extends ExpiredSuspicion {
    * named as accuser and no probe of anyone's failed).
    */
   readonly secondHand: boolean;
-  /** The suspect has been asked directly (see {@link Membership.verifySuspect}). */
+  /** Direct checks of the suspect so far (see {@link Membership.verifySuspect}). */
+  readonly verifications: number;
+  /** No more checks: the suspect refused the connection, or the checks ran out. The timer decides from now on. */
   readonly verified: boolean;
 }
+
+/** What a direct check of a suspect found (see {@link Membership.verifySuspect}). */
+export type SuspectCheck =
+  /** It answered a push/pull: it is alive and has now seen the suspicion. */
+  | 'answered'
+  /** Its host refused the connection: the process is gone. */
+  | 'refused'
+  /** No answer in time (loss, a partition, a vanished host): nothing learned. */
+  | 'unreachable';
+
+/**
+ * The most direct checks of one suspect before it is declared dead. They must also all start within one extra
+ * maximum suspicion timeout; an unreachable check costs up to a TCP timeout, an answered one a minimum timeout.
+ */
+export const MAX_SUSPECT_CHECKS = 8;
 
 /** Applies membership messages to the member list. */
 export class Membership {
   /**
-   * Checks a suspect we never saw fail ourselves, short of k confirmations, before it is declared dead: a push/pull with the
-   * member itself, resolving whether it answered. memberlist trusts the timer alone, so a member that missed the
-   * suspect's refutation (gossip reaches everyone only with high probability) declares it dead at a stale
-   * incarnation: a false `leave` for its application.
+   * Checks a suspect short of k confirmations before it is declared dead (one we never saw fail ourselves, or our
+   * own that nobody confirmed): a push/pull with the member itself. memberlist trusts the timer alone, so a member
+   * that missed the suspect's refutation (gossip reaches everyone only with high probability, and a node on a
+   * lossy link misses much of it) declares it dead at a stale incarnation: a false `leave` for its application.
    */
-  verifySuspect: ((name: string) => Promise<boolean>) | undefined;
+  verifySuspect: ((name: string) => Promise<SuspectCheck>) | undefined;
 
   private readonly suspicions = new Map<string, Suspicion>();
   /** Expired suspicions waiting one I/O turn before declaring death (cleared on shutdown). */
@@ -237,7 +254,7 @@ export class Membership {
           this.expire(
             name,
             stateSeq,
-            { startedAt: now, confirmations, k, minMs, maxMs, secondHand: s.from !== ctx.name, verified: false },
+            { startedAt: now, confirmations, k, minMs, maxMs, secondHand: s.from !== ctx.name, verifications: 0, verified: false },
             ctx.clock.now(),
             IO_TURN_MS,
           ),
@@ -271,14 +288,26 @@ export class Membership {
         return;
       }
       const verify = this.verifySuspect;
-      if (s.secondHand && confirmations < s.k && !s.verified && verify !== undefined) {
-        // We never saw it fail, and too few confirmed the accusation we heard (or it came from push/pull): we
-        // may simply have missed the refutation's gossip. Ask the member itself first; if it answers, we get its
-        // current state and it sees that it is suspected and refutes — give that one minimum timeout.
-        void verify(name).then((answered) => {
-          const checked = { ...latest, verified: true };
-          if (answered) ctx.logger.info({ peer: name }, 'second-hand suspect answered a push/pull: waiting for its refutation');
-          this.expire(name, stateSeq, checked, expiredAt, answered ? s.minMs : IO_TURN_MS, held);
+      // Lifeguard's own health score says whether we are the unhealthy one (missed nacks, refuted accusations).
+      const degraded = ctx.awareness.getHealthScore() > 0;
+      if ((confirmations < s.k || degraded) && !s.verified && verify !== undefined) {
+        // Too few members confirmed the accusation in a whole maximum timeout: either we never saw the member
+        // fail (second-hand, or from push/pull), or only we did. Or we are unhealthy ourselves: a node whose own
+        // links lose packets suspects healthy members, misses their refutations, and counts the accusations of
+        // other unhealthy nodes as confirmations. Ask the member itself first; if it answers, we get its current
+        // state and it sees that it is suspected and refutes — give that one minimum timeout. A crashed member
+        // refuses the connection: the death is delayed by a round trip. (A member that is really gone is declared
+        // dead meanwhile by the healthy members, whose gossip we accept as usual.)
+        void verify(name).then((check) => {
+          const verifications = s.verifications + 1;
+          // Unreachable is no evidence either way, and a member that answered but whose refutation we then miss
+          // too is alive all the same (the next push/pull brings its new incarnation): ask again while the checks
+          // fit in one more maximum timeout. A refused connection settles it.
+          const again = check !== 'refused' && verifications < MAX_SUSPECT_CHECKS && ctx.clock.now() < expiredAt + s.maxMs;
+          const checked = { ...latest, verifications, verified: !again };
+          if (check === 'answered') ctx.logger.info({ peer: name }, 'unconfirmed suspect answered a push/pull: waiting for its refutation');
+          else ctx.logger.debug({ peer: name, check, verifications }, 'unconfirmed suspect did not answer a push/pull');
+          this.expire(name, stateSeq, checked, expiredAt, check === 'answered' ? s.minMs : IO_TURN_MS, held);
         });
         return;
       }

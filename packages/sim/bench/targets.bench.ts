@@ -40,7 +40,7 @@ const VARIANTS: readonly LifeguardVariant[] = ['on', 'off', 'on-no-additions', '
 // 99 sits just below memberlist's retransmit step: `retransmitMult × ceil(log10(n + 1))` sends each broadcast 8
 // times in clusters of 10-99 nodes and 12 times from 100 (BENCHMARKS.md, "Lifeguard on and off").
 for (const n of [50, 99, 100]) {
-  for (const fault of ['slow', 'stall'] as const) {
+  for (const fault of ['slow', 'stall', 'lossy'] as const) {
     for (const variant of VARIANTS) {
       targets[`lifeguard-${n}-${fault}-${variant}`] = (seed) => lifeguardRun({ seed, n, fault, variant }).then((r) => ({ ...r }));
     }

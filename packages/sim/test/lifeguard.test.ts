@@ -10,9 +10,10 @@ import { lifeguardRun } from './targets.js';
  * stream segment 1-2 s late, for 10 virtual minutes. A false positive is every `dead` declaration about one of the
  * 45 healthy nodes, by any observer, even if later refuted (the paper's count). "Off" is `PLAIN_SWIM`: Lifeguard
  * and gossip's own additions (isolation awareness, suspicion verification, reconnect) all off; "on" is the
- * default configuration. The 5-seed runs, 100 nodes and stalled nodes are in `pnpm bench` (BENCHMARKS.md).
+ * default configuration. A lossy node (the second test) loses half of its packets and stream segments each way.
+ * The 5-seed runs, 100 nodes and stalled nodes are in `pnpm bench` (BENCHMARKS.md).
  */
-describe('Lifeguard under slow message processing', () => {
+describe('Lifeguard under slow message processing and lossy nodes', () => {
   it('given 10% of 50 nodes processing messages 1-2 s late for 10 minutes, then plain SWIM declares healthy nodes dead at least 10 times and Lifeguard never (same seed)', async () => {
     const on = await lifeguardRun({ seed: 'lifeguard', n: 50, fault: 'slow', variant: 'on' });
     const off = await lifeguardRun({ seed: 'lifeguard', n: 50, fault: 'slow', variant: 'off' });
@@ -25,5 +26,16 @@ describe('Lifeguard under slow message processing', () => {
     expect(on.falseDeaths).toBe(0);
     // Local health awareness makes the slow nodes accuse far less in the first place.
     expect(on.healthySuspicions * 3).toBeLessThan(off.healthySuspicions);
+  }, 600_000);
+
+  it('given 10% of 50 nodes each losing half of their packets and stream segments for 10 minutes, then plain SWIM declares healthy nodes dead at least 10 times and the default configuration never (same seed)', async () => {
+    const on = await lifeguardRun({ seed: 'lifeguard', n: 50, fault: 'lossy', variant: 'on' });
+    const off = await lifeguardRun({ seed: 'lifeguard', n: 50, fault: 'lossy', variant: 'off' });
+    console.info(
+      `[lifeguard, 50 nodes, 5 lossy, 10 min] false deaths of healthy nodes: on ${on.falseDeaths}, off ${off.falseDeaths}; ` +
+        `suspicions of healthy nodes: on ${on.healthySuspicions}, off ${off.healthySuspicions}`,
+    );
+    expect(off.falseDeaths).toBeGreaterThanOrEqual(10);
+    expect(on.falseDeaths).toBe(0);
   }, 600_000);
 });

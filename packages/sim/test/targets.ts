@@ -142,7 +142,15 @@ export type LifeguardFault =
   /** Everything delivered to the node arrives 1-2 s late (a starved event loop; its timers run on time). */
   | 'slow'
   /** The whole process pauses for 1-2 s, runs for 1-2 s, pauses again (GC storms, an overcommitted VM). */
-  | 'stall';
+  | 'stall'
+  /**
+   * The node's network drops {@link LOSSY_NODE_RATE} of every packet and stream segment to or from it (a failing
+   * NIC, a saturated host or a congested rack port), while the rest of the network is clean.
+   */
+  | 'lossy';
+
+/** The share of its packets and stream segments a `lossy` node loses, each way. */
+export const LOSSY_NODE_RATE = 0.5;
 
 /**
  * What runs in {@link lifeguardRun}:
@@ -161,7 +169,7 @@ const VARIANT_TUNABLES: Readonly<Record<LifeguardVariant, Partial<MemberlistTuna
   'off-with-additions': LIFEGUARD_OFF,
 };
 
-/** Result of {@link lifeguardRun}. Healthy members are those neither slowed nor stalled. */
+/** Result of {@link lifeguardRun}. Healthy members are those neither slowed, stalled nor lossy. */
 export interface LifeguardResult {
   /**
    * The paper's false positives: every `dead` declaration about a healthy member, by any observer (the
@@ -176,15 +184,25 @@ export interface LifeguardResult {
   readonly healthyDeclared: number;
   /** (observer, healthy member) pairs not alive or suspect at the end: deaths that were never undone. */
   readonly deadAtEnd: number;
-  /** `dead` declarations about the slowed or stalled members, which never crashed (by any observer). */
+  /** `dead` declarations about the slowed, stalled or lossy members, which never crashed (by any observer). */
   readonly unhealthyDeaths: number;
   /** `suspect` events about healthy members. */
   readonly healthySuspicions: number;
 }
 
-/** `n` nodes, 10% of them slowed or stalled 1-2 s for `durationMs` (default 10 min), under one variant. */
+/**
+ * `n` nodes, 10% of them slowed or stalled 1-2 s or lossy (see {@link LifeguardFault}) for `durationMs` (default
+ * 10 min), under one variant.
+ */
 export async function lifeguardRun(
-  options: ScenarioOptions & { n: number; fault: LifeguardFault; variant: LifeguardVariant; durationMs?: number },
+  options: ScenarioOptions & {
+    n: number;
+    fault: LifeguardFault;
+    variant: LifeguardVariant;
+    durationMs?: number;
+    /** A `lossy` node's loss rate each way (default {@link LOSSY_NODE_RATE}). */
+    lossRate?: number;
+  },
 ): Promise<LifeguardResult> {
   const tunables = { ...options.tunables, ...VARIANT_TUNABLES[options.variant] };
   const { sim, names } = await converged(options.n, { ...options, tunables });
@@ -193,6 +211,8 @@ export async function lifeguardRun(
   const until = from + (options.durationMs ?? 10 * 60_000);
   if (options.fault === 'slow') {
     for (const name of faulty) sim.slow(name, { minMs: 1000, maxMs: 2000 });
+  } else if (options.fault === 'lossy') {
+    for (const name of faulty) sim.network.setNodeFaults(sim.node(name).address, { lossRate: options.lossRate ?? LOSSY_NODE_RATE });
   } else {
     // Each stalled node alternates 1-2 s pauses with 1-2 s of running, on its own seeded schedule.
     const random = sim.randomStream('stalls');
