@@ -3,6 +3,11 @@
  * chain. Each call replaces the host's whole rule set, so a fault is exactly what was last applied and
  * `clear` returns the host to a clean network. Traffic to and from the runner (198.18.0.1: the HTTP API the
  * testbed observes through) is never matched.
+ *
+ * Every fault drops on the *receiving* host's input chain, never on the sender's output chain: a packet
+ * dropped in the sender's own output hook fails its `sendto` with EPERM, which no real network does (a cut cable
+ * or a switch drops silently), and implementations react differently to that local error — memberlist v0.2.2
+ * abandons the probe without suspecting anyone, so a cut made with output rules never split a Go cluster.
  */
 import { mapLimit, run } from './exec.js';
 import { RUNNER_IP } from './netns.js';
@@ -15,7 +20,6 @@ export interface HostRules {
 
 const TABLE = 'inet gch';
 const NOT_RUNNER_IN = `ip saddr != ${RUNNER_IP}`;
-const NOT_RUNNER_OUT = `ip daddr != ${RUNNER_IP}`;
 
 /** No fault. */
 export const CLEAN: HostRules = { input: [], output: [] };
@@ -24,14 +28,21 @@ function addressSet(ips: readonly string[]): string {
   return `{ ${ips.join(', ')} }`;
 }
 
-/** Drops everything to and/or from `peers` (a partition, or one direction of it). */
-export function blockPeers(peers: readonly string[], direction: 'both' | 'in' | 'out'): HostRules {
+/**
+ * Drops everything (or only UDP) this host receives from `peers`: one direction of a cut, `peers` → this host.
+ * A cut both ways is this rule on both sides.
+ */
+export function dropFrom(peers: readonly string[], only?: 'udp'): HostRules {
   if (peers.length === 0) return CLEAN;
-  const set = addressSet(peers);
-  return {
-    input: direction === 'out' ? [] : [`ip saddr ${set} drop`],
-    output: direction === 'in' ? [] : [`ip daddr ${set} drop`],
-  };
+  return { input: [`ip saddr ${addressSet(peers)}${only === 'udp' ? ' meta l4proto udp' : ''} drop`], output: [] };
+}
+
+/**
+ * Drops everything (or only UDP) this host receives from any host: with {@link dropFrom} of this host on every
+ * other host, the host is cut off (a pulled cable) or UDP-blackholed.
+ */
+export function dropAllInbound(only?: 'udp'): HostRules {
+  return { input: [`${NOT_RUNNER_IN}${only === 'udp' ? ' meta l4proto udp' : ''} drop`], output: [] };
 }
 
 /**
@@ -41,16 +52,6 @@ export function blockPeers(peers: readonly string[], direction: 'both' | 'in' | 
 export function inboundLoss(percent: number): HostRules {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new RangeError(`loss ${percent} % out of 0..100`);
   return { input: [`${NOT_RUNNER_IN} numgen random mod 100 < ${percent} drop`], output: [] };
-}
-
-/** Drops all UDP in and out (TCP still works: memberlist's fallback ping and push/pull go through). */
-export function udpBlackhole(): HostRules {
-  return { input: [`${NOT_RUNNER_IN} meta l4proto udp drop`], output: [`${NOT_RUNNER_OUT} meta l4proto udp drop`] };
-}
-
-/** Cuts the host off from every other host (a pulled cable). */
-export function isolate(): HostRules {
-  return { input: [`${NOT_RUNNER_IN} drop`], output: [`${NOT_RUNNER_OUT} drop`] };
 }
 
 /** The nft script that replaces namespace's rule set with `rules` (create-then-delete makes it idempotent). */

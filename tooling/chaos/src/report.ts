@@ -66,6 +66,7 @@ export function renderMarkdown(s: RunSummary, command: string, commit = 'unknown
     'memberlist v0.2.2 program with the same observation API for Go (tooling/chaos/go-agent, Debian\'s sources). Both',
     "run memberlist's LAN timings (probe 1 s / 500 ms, suspicion multiplier 4, gossip every 200 ms to 3). Faults are",
     'nftables rules inside the namespaces (drops, `numgen random` loss), SIGSTOP/SIGCONT stalls and SIGKILL crashes.',
+    "Every drop happens on the receiving host's input chain, as a network would drop: the sender's writes succeed.",
     'The all-Go cluster runs beside the TS one on the same bridge, taking the same faults at the same moments.',
     '',
   );

@@ -1,6 +1,6 @@
 /** Network faults from nftables: loss, partitions (both ways, one way), a UDP blackhole, a flapping host. */
 import { sleep } from '../exec.js';
-import { applyAll, blockPeers, CLEAN, type HostRules, inboundLoss, isolate, udpBlackhole } from '../faults.js';
+import { applyAll, CLEAN, dropAllInbound, dropFrom, type HostRules, inboundLoss } from '../faults.js';
 import type { Host } from '../host.js';
 import { countEvents, secs, victimAndHealthy, waitGone } from './analysis.js';
 import type { Scenario, ScenarioContext, ScenarioResult } from './types.js';
@@ -10,6 +10,11 @@ const HEAL_TIMEOUT_MS = 60_000;
 
 function rulesFor(hosts: readonly Host[], rules: HostRules): Array<readonly [string, HostRules]> {
   return hosts.map((h) => [h.net.ns, rules] as const);
+}
+
+/** Cuts `victim` off from `others` both ways (or only its UDP), dropping at each receiver. */
+function cutOff(victim: Host, others: readonly Host[], only?: 'udp'): Array<readonly [string, HostRules]> {
+  return [[victim.net.ns, dropAllInbound(only)], ...rulesFor(others, dropFrom([victim.net.ip], only))];
 }
 
 /** Random loss on every host. */
@@ -54,7 +59,7 @@ async function partitionRun(ctx: ScenarioContext, fullMs: number, quickMs: numbe
   const ips = (hs: readonly Host[]): string[] => hs.map((h) => h.net.ip);
   const t0 = Date.now();
   // Both ways: each side drops the other's traffic. One way: side A cannot send to side B (B still reaches A).
-  await applyAll(oneWay ? rulesFor(a, blockPeers(ips(b), 'out')) : [...a.map((h) => [h.net.ns, blockPeers(ips(b), 'both')] as const), ...b.map((h) => [h.net.ns, blockPeers(ips(a), 'both')] as const)]);
+  await applyAll(oneWay ? rulesFor(b, dropFrom(ips(a))) : [...rulesFor(a, dropFrom(ips(b))), ...rulesFor(b, dropFrom(ips(a)))]);
   ctx.note(`${oneWay ? 'one-way ' : ''}partition ${a.length} | ${b.length}`);
   let splitMs: number | null = null;
   let healStartedAt = Date.now();
@@ -126,7 +131,7 @@ export const udpBlackholeScenario: Scenario = {
     const c = ctx.cluster;
     const { victim, healthy: others } = victimAndHealthy(ctx);
     const t0 = Date.now();
-    await applyAll([[victim.net.ns, udpBlackhole()]]);
+    await applyAll(cutOff(victim, others, 'udp'));
     ctx.note(`UDP blackhole on ${victim.name}`);
     try {
       await sleep(ctx.dur(30_000, 15_000), ctx.signal);
@@ -157,9 +162,9 @@ export const flapping: Scenario = {
     const down = ctx.dur(10_000, 6_000);
     try {
       for (let i = 0; i < 2; i++) {
-        await applyAll([[victim.net.ns, isolate()]]);
+        await applyAll(cutOff(victim, others));
         await sleep(down, ctx.signal);
-        await applyAll([[victim.net.ns, CLEAN]]);
+        await applyAll([victim, ...others].map((h) => [h.net.ns, CLEAN] as const));
         await sleep(down, ctx.signal);
       }
     } finally {
