@@ -1,7 +1,7 @@
 /**
  * Work on one large stream frame spread over event-loop turns (issue #12: no single turn may block for more than
- * ~20 ms). A step does a bounded amount of work (`streamSliceBytes` of LZW, `pushPullBatchSize` node entries);
- * between steps we yield with a 0 ms timer of the injected clock, so datagrams, acks and other streams are served
+ * ~20 ms). A turn does a bounded amount of work (`streamSliceBytes` of LZW, `pushPullBatchSize` node entries,
+ * and no more than {@link TURN_BUDGET_MS} of it); between turns we yield with a 0 ms timer of the injected clock, so datagrams, acks and other streams are served
  * meanwhile and the simulator stays deterministic (its virtual clock fires the timer). Work that fits in one step
  * finishes without yielding at all, in the same turn as before.
  */
@@ -9,9 +9,32 @@ import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
 
-/** Runs `step` until it returns true, yielding one turn between calls; what `step` throws rejects the run. */
-export async function runSteps(ctx: EngineContext, step: () => boolean, deadline?: number): Promise<void> {
-  while (!step()) {
+/**
+ * How finely a turn's share of work is cut, so that a turn can stop early once it has used
+ * {@link TURN_BUDGET_MS}: a step of `perTurn` units runs as calls of `perTurn / STEP_CUTS` units each.
+ */
+const STEP_CUTS = 16;
+
+/**
+ * Time a turn may spend on one frame's steps before it yields, even short of its share (`streamSliceBytes`,
+ * `pushPullBatchSize`): a share's cost depends on the machine and on the work (a new member costs far more to
+ * merge than a known one). Read from the injected clock, which in the simulator does not advance during
+ * synchronous work, so simulated turns always run their whole share and stay deterministic.
+ */
+export const TURN_BUDGET_MS = 4;
+
+/**
+ * Runs `work(amount)` until it returns true: up to `perTurn` units per event-loop turn, fewer once the turn has
+ * used {@link TURN_BUDGET_MS}, yielding one turn in between; what `work` throws rejects the run.
+ */
+export async function runSteps(ctx: EngineContext, work: (amount: number) => boolean, perTurn: number, deadline?: number): Promise<void> {
+  const cut = Math.max(1, Math.ceil(perTurn / STEP_CUTS));
+  for (;;) {
+    const started = ctx.clock.now();
+    for (let done = 0; done < perTurn; done += cut) {
+      if (work(Math.min(cut, perTurn - done))) return;
+      if (ctx.clock.now() - started >= TURN_BUDGET_MS) break;
+    }
     await nextTurn(ctx);
     if (ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node shut down while a stream frame was processed');
     if (deadline !== undefined && ctx.clock.now() > deadline) {
@@ -28,13 +51,16 @@ export function nextTurn(ctx: EngineContext): Promise<void> {
   });
 }
 
-/** Runs `each` over `items` in batches of `ctx.config.pushPullBatchSize`, yielding between batches. */
+/** Runs `each` over `items`, `ctx.config.pushPullBatchSize` per turn at most (see {@link runSteps}). */
 export async function inBatches<T>(ctx: EngineContext, items: readonly T[], each: (item: T) => void): Promise<void> {
-  const size = ctx.config.pushPullBatchSize;
   let i = 0;
-  await runSteps(ctx, () => {
-    const end = Math.min(items.length, i + size);
-    for (; i < end; i++) each(items[i]!);
-    return i >= items.length;
-  });
+  await runSteps(
+    ctx,
+    (amount) => {
+      const end = Math.min(items.length, i + amount);
+      for (; i < end; i++) each(items[i]!);
+      return i >= items.length;
+    },
+    ctx.config.pushPullBatchSize,
+  );
 }

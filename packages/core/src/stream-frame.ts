@@ -143,7 +143,7 @@ export async function encodeFrameInSteps(ctx: EngineContext, message: Uint8Array
   const slice = ctx.config.streamSliceBytes;
   if (!ctx.config.enableCompression || message.length <= slice) return encodeFrame(ctx, message, labelBytes);
   const c = new LzwCompressor(message);
-  await runSteps(ctx, () => c.step(slice));
+  await runSteps(ctx, (n) => c.step(n), slice);
   return seal(ctx, wrapCompressed(c.result()), labelBytes);
 }
 
@@ -269,7 +269,7 @@ async function decrypt(
     if (cipher.decryptInSteps === undefined || blob.length <= slice) return cipher.decrypt(blob, aad);
     reader.charge(blob.length);
     const open = cipher.decryptInSteps(blob, aad);
-    await runSteps(ctx, () => open.step(slice), deadline);
+    await runSteps(ctx, (n) => open.step(n), slice, deadline);
     return open.result();
   } catch (err) {
     if (err instanceof MemberlistError && err.code !== 'ERR_ENCRYPTION') throw err;
@@ -289,12 +289,13 @@ async function inflate(ctx: EngineContext, reader: StreamReader, msg: Uint8Array
     const d = stepDecompress(parseCompress(msg), ctx.config.maxDecompressedBytes);
     await runSteps(
       ctx,
-      () => {
-        const done = d.step(slice);
+      (n) => {
+        const done = d.step(n);
         reader.charge(d.held - held);
         held = d.held;
         return done;
       },
+      slice,
       deadline,
     );
     return d.result();

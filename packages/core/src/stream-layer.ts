@@ -404,7 +404,7 @@ export class StreamLayer {
   private async encodeLocalState(join: boolean): Promise<Uint8Array> {
     const encoder = new PushPullEncoder(this.router().localState(join));
     const batch = this.ctx.config.pushPullBatchSize;
-    await runSteps(this.ctx, () => encoder.step(batch));
+    await runSteps(this.ctx, (n) => encoder.step(n), batch);
     const msg = encoder.result();
     this.ctx.metrics.setGauge(MetricNames.sizeLocal, msg.length);
     return msg;
@@ -414,7 +414,7 @@ export class StreamLayer {
   private async decodePushPull(msg: Uint8Array, deadline: number): Promise<PushPull> {
     const decoder = new PushPullDecoder(msg, this.limits);
     const batch = this.ctx.config.pushPullBatchSize;
-    await runSteps(this.ctx, () => decoder.step(batch), deadline);
+    await runSteps(this.ctx, (n) => decoder.step(n), batch, deadline);
     return decoder.result();
   }
 }

@@ -1,7 +1,7 @@
 /** Faults of the process rather than the network: stalls (SIGSTOP/SIGCONT) and a rolling restart. */
 import { sleep } from '../exec.js';
 import { countEvents, secs, victimAndHealthy } from './analysis.js';
-import type { Scenario } from './types.js';
+import type { Scenario, ScenarioContext } from './types.js';
 
 /** One host stalls repeatedly, as a process does under GC pauses or a frozen container. */
 export const stall: Scenario = {
@@ -51,6 +51,7 @@ export const rollingRestart: Scenario = {
     const t0 = Date.now();
     const steps: number[] = [];
     let failed: string | undefined;
+    let laggards = '';
     for (const h of hosts) {
       await h.stop();
       const t = Date.now();
@@ -58,6 +59,7 @@ export const rollingRestart: Scenario = {
       const ms = await c.waitState(h.name, ['alive'], c.running, 30_000, ctx.signal);
       if (ms === undefined) {
         failed = h.name;
+        laggards = await describeLaggards(c, h.name);
         break;
       }
       steps.push(Date.now() - t);
@@ -68,7 +70,22 @@ export const rollingRestart: Scenario = {
     return {
       pass: failed === undefined && deaths === 0,
       figures: { restarted: steps.length, totalMs: Date.now() - t0, medianRejoinMs: median, maxRejoinMs: sorted.at(-1) ?? null, falseDeaths: deaths, stuck: failed ?? null },
-      summary: failed !== undefined ? `${failed} not alive everywhere within 30 s` : `${steps.length} restarts, ${deaths} dead events, median rejoin ${secs(median)}`,
+      summary: failed !== undefined ? `${failed} not alive everywhere within 30 s (${laggards})` : `${steps.length} restarts, ${deaths} dead events, median rejoin ${secs(median)}`,
     };
   },
 };
+
+/** Which running hosts do not list `subject` alive, and what they list instead (or that they did not answer). */
+async function describeLaggards(c: ScenarioContext['cluster'], subject: string): Promise<string> {
+  const views = await c.views();
+  const lines: string[] = [];
+  for (const [host, list] of views) {
+    if (list === undefined) {
+      lines.push(`${host.name}: no answer`);
+      continue;
+    }
+    const m = list.find((x) => x.name === subject);
+    if (m?.state !== 'alive') lines.push(`${host.name}: ${m === undefined ? 'not listed' : `${m.state} #${m.incarnation}`}`);
+  }
+  return lines.length === 0 ? 'alive everywhere by now' : lines.join(', ');
+}
