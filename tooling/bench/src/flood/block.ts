@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Keyring, MetricNames, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, encryptStreamFrame, ipToBytes } from 'gossip';
 import { type MessageKind, MESSAGE_TYPES, bombShapes, largestDatagram } from './craft.js';
+import { StreamAttacker } from './stream-attacker.js';
 import { type Victim, startVictim } from './victim.js';
 
 const ROUNDS = Number(process.env.FLOOD_ROUNDS ?? 5);
@@ -122,7 +123,7 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
 }
 
 /** Writes `frame` on a fresh connection to `address` and waits until the victim closes it (or 10 s). */
-function sendStream(address: string, frame: Uint8Array): Promise<void> {
+export function sendStream(address: string, frame: Uint8Array): Promise<void> {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -153,7 +154,7 @@ function pushPullFrame(nodes: number, first: number, userState: number): Uint8Ar
 }
 
 /** The large stream frames of issue #12, each built fresh per round `r` (new node names: a real merge each time). */
-function streamShapes(): Record<string, (r: number) => Uint8Array> {
+export function streamShapes(): Record<string, (r: number) => Uint8Array> {
   return {
     'stream ping': () => encodePing({ seqNo: 1, node: '' }),
     'stream user message 10 MiB': () => encodeUserStream(new Uint8Array(10 << 20)),
@@ -166,7 +167,7 @@ function streamShapes(): Record<string, (r: number) => Uint8Array> {
 }
 
 /** Large frames for an encrypted victim (plain frames are refused there): AES-GCM over the whole frame. */
-function encryptedShapes(key: Uint8Array): Record<string, (r: number) => Uint8Array> {
+export function encryptedShapes(key: Uint8Array): Record<string, (r: number) => Uint8Array> {
   const seal = (msg: Uint8Array): Uint8Array => encryptStreamFrame(new Keyring([key]), msg);
   return {
     'push/pull 10,000 nodes (encrypted)': (r) => seal(pushPullFrame(10_000, 4_000_000 + r * 10_000, 0)),
@@ -177,16 +178,16 @@ function encryptedShapes(key: Uint8Array): Record<string, (r: number) => Uint8Ar
 
 /**
  * Sends each frame on its own connection and reads the longest event-loop stall while the victim serves it: with a
- * 1 ms resolution, the histogram's maximum is the longest single turn (the sender shares the process, but only
- * writes a prepared buffer). Each shape gets a fresh victim, so its reply (our whole node list) holds only what
+ * 1 ms resolution, the histogram's maximum is the longest single turn. The frames are built and sent by an attacker
+ * in a process of its own, so neither its CPU nor its garbage lands in the victim's turns. Each shape gets a fresh victim, so its reply (our whole node list) holds only what
  * that shape's earlier rounds added, not every earlier shape's nodes too.
  */
-async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (r: number) => Uint8Array>): Promise<BlockRow[]> {
+async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (r: number) => Uint8Array>, attacker: StreamAttacker, key?: Uint8Array): Promise<BlockRow[]> {
   const rows: BlockRow[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const turnCpu = new TurnCpu();
-  for (const [name, make] of Object.entries(shapes)) {
+  for (const name of Object.keys(shapes)) {
     if (!SHAPES.test(name)) continue;
     const victim = await start();
     const times: number[] = [];
@@ -196,14 +197,14 @@ async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (
     let bytes = 0;
     const rounds = Math.min(ROUNDS, 3);
     for (let r = 0; r < rounds; r++) {
-      const frame = make(r);
-      bytes = frame.length;
+      // The attacker builds the frame first, in its own process (its garbage is not the victim's), then sends it.
+      await attacker.prepare(name, r, key);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const yields = yieldsOf(victim);
       const cpu0 = process.cpuUsage();
       h.reset();
       turnCpu.reset();
-      await sendStream(victim.address, frame);
+      bytes = await attacker.send(victim.address);
       // The victim may still be working in steps after the connection closed (our end closes after writing):
       // wait until it has given up no turn for 50 ms.
       for (let seen = -1; seen !== yieldsOf(victim); ) {
@@ -231,10 +232,11 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   sink.on('message', () => undefined);
   const from = `127.0.0.1:${sink.address().port}`;
   const rows: BlockRow[] = [];
+  const attacker = new StreamAttacker();
   const plain = await startVictim('victim-plain');
   try {
     if (PART !== 'streams') rows.push(...(await datagramRows(plain, from, undefined)));
-    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams'), streamShapes())));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams'), streamShapes(), attacker)));
   } finally {
     await plain.node.shutdown();
   }
@@ -242,9 +244,10 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   const enc = await startVictim('victim-encrypted', { keys: [key] });
   try {
     if (PART !== 'streams') rows.push(...(await datagramRows(enc, from, key)).filter((r) => r.input.startsWith('bomb')));
-    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams-encrypted', { keys: [key] }), encryptedShapes(key))));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams-encrypted', { keys: [key] }), encryptedShapes(key), attacker, key)));
   } finally {
     await enc.node.shutdown();
+    attacker.close();
   }
   sink.close();
   for (const r of rows) {
