@@ -95,13 +95,11 @@ export function toError(err: unknown): Error {
 }
 
 /**
- * Whether `err`, or any error in its `cause` chain, carries `code` (e.g. a transport's `ERR_REFUSED` wrapped in a
- * `MemberlistError('ERR_TRANSPORT')`).
+ * The transport's code behind a failed exchange (`ERR_REFUSED`, `ERR_TIMEOUT`, …): the `cause` of a
+ * `MemberlistError('ERR_TRANSPORT')`, or `undefined` for any other error.
  */
-export function hasCauseCode(err: unknown, code: string): boolean {
-  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
-    if ((e as { code?: unknown }).code === code) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+export function transportCauseCode(err: unknown): string | undefined {
+  if (!isMemberlistError(err, 'ERR_TRANSPORT')) return undefined;
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

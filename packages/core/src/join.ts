@@ -5,7 +5,7 @@
 import { joinHostPort, splitHostPort } from '@gossip/wire';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
-import { JoinError, type JoinFailure, MemberlistError, toError } from './errors.js';
+import { JoinError, type JoinFailure, MemberlistError, toError, transportCauseCode } from './errors.js';
 import { hostPort } from './member.js';
 import { MetricNames } from './metrics.js';
 import type { PendingWaits } from './pending-waits.js';
@@ -45,7 +45,7 @@ export function seedWasBusy(err: unknown): boolean {
     case 'ERR_UNEXPECTED_MESSAGE':
       return true;
     case 'ERR_TRANSPORT': {
-      const code = (err.cause as { code?: unknown } | undefined)?.code;
+      const code = transportCauseCode(err);
       return code === 'ERR_TIMEOUT' || code === 'ERR_RESET' || code === 'ERR_CLOSED';
     }
     default:

@@ -13,7 +13,7 @@ import { TransmitLimitedQueue } from './broadcast-queue.js';
 import { CidrAllowList } from './cidr.js';
 import { type MemberlistConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { EngineContext } from './context.js';
-import { MemberlistError, hasCauseCode, toError } from './errors.js';
+import { MemberlistError, toError, transportCauseCode } from './errors.js';
 import { EventHub } from './events.js';
 import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
@@ -153,7 +153,7 @@ export class Memberlist extends MemberEvents {
       if (record === undefined || this.ctx.shuttingDown) return Promise.resolve('refused');
       return this.streams.pushPull(hostPort(record.ip, record.port), false).then(
         (): SuspectCheck => 'answered',
-        (err: unknown): SuspectCheck => (hasCauseCode(err, 'ERR_REFUSED') ? 'refused' : 'unreachable'),
+        (err: unknown): SuspectCheck => (transportCauseCode(err) === 'ERR_REFUSED' ? 'refused' : 'unreachable'),
       );
     };
   }

@@ -74,8 +74,9 @@ export const MAX_SUSPECT_CHECKS = 8;
 /** Applies membership messages to the member list. */
 export class Membership {
   /**
-   * Checks a suspect short of k confirmations before it is declared dead (one we never saw fail ourselves, or our
-   * own that nobody confirmed): a push/pull with the member itself. memberlist trusts the timer alone, so a member
+   * Checks a suspect before it is declared dead when it is short of k confirmations (one we never saw fail
+   * ourselves, or our own that nobody confirmed) or our own health score is above 0: a push/pull with the member
+   * itself. memberlist trusts the timer alone, so a member
    * that missed the suspect's refutation (gossip reaches everyone only with high probability, and a node on a
    * lossy link misses much of it) declares it dead at a stale incarnation: a false `leave` for its application.
    */
@@ -305,8 +306,8 @@ export class Membership {
           // fit in one more maximum timeout. A refused connection settles it.
           const again = check !== 'refused' && verifications < MAX_SUSPECT_CHECKS && ctx.clock.now() < expiredAt + s.maxMs;
           const checked = { ...latest, verifications, verified: !again };
-          if (check === 'answered') ctx.logger.info({ peer: name }, 'unconfirmed suspect answered a push/pull: waiting for its refutation');
-          else ctx.logger.debug({ peer: name, check, verifications }, 'unconfirmed suspect did not answer a push/pull');
+          if (check === 'answered') ctx.logger.info({ peer: name }, 'suspect answered a push/pull: waiting for its refutation');
+          else ctx.logger.debug({ peer: name, check, verifications }, 'suspect did not answer a push/pull');
           this.expire(name, stateSeq, checked, expiredAt, check === 'answered' ? s.minMs : IO_TURN_MS, held);
         });
         return;

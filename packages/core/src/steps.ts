@@ -1,9 +1,9 @@
 /**
  * Work on one large stream frame spread over event-loop turns (issue #12: no single turn may block for more than
- * ~20 ms). A turn does a bounded amount of work (`streamSliceBytes` of LZW, `pushPullBatchSize` node entries,
- * and no more than {@link TURN_BUDGET_MS} of it); between turns we yield with a 0 ms timer of the injected clock, so datagrams, acks and other streams are served
- * meanwhile and the simulator stays deterministic (its virtual clock fires the timer). Work that fits in one step
- * finishes without yielding at all, in the same turn as before.
+ * ~20 ms). A turn does a bounded amount of work (`streamSliceBytes` of LZW, `pushPullBatchSize` node entries, and
+ * no more than {@link TURN_BUDGET_MS} of it); between turns we yield with a 0 ms timer of the injected clock, so
+ * datagrams, acks and other streams are served meanwhile and the simulator stays deterministic (its virtual clock
+ * fires the timer). Work that fits in one turn finishes without yielding at all, as before.
  */
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';

@@ -195,14 +195,7 @@ export interface LifeguardResult {
  * 10 min), under one variant.
  */
 export async function lifeguardRun(
-  options: ScenarioOptions & {
-    n: number;
-    fault: LifeguardFault;
-    variant: LifeguardVariant;
-    durationMs?: number;
-    /** A `lossy` node's loss rate each way (default {@link LOSSY_NODE_RATE}). */
-    lossRate?: number;
-  },
+  options: ScenarioOptions & { n: number; fault: LifeguardFault; variant: LifeguardVariant; durationMs?: number },
 ): Promise<LifeguardResult> {
   const tunables = { ...options.tunables, ...VARIANT_TUNABLES[options.variant] };
   const { sim, names } = await converged(options.n, { ...options, tunables });
@@ -212,7 +205,7 @@ export async function lifeguardRun(
   if (options.fault === 'slow') {
     for (const name of faulty) sim.slow(name, { minMs: 1000, maxMs: 2000 });
   } else if (options.fault === 'lossy') {
-    for (const name of faulty) sim.network.setNodeFaults(sim.node(name).address, { lossRate: options.lossRate ?? LOSSY_NODE_RATE });
+    for (const name of faulty) sim.network.setNodeFaults(sim.node(name).address, { lossRate: LOSSY_NODE_RATE });
   } else {
     // Each stalled node alternates 1-2 s pauses with 1-2 s of running, on its own seeded schedule.
     const random = sim.randomStream('stalls');

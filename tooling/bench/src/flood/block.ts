@@ -178,16 +178,17 @@ export function encryptedShapes(key: Uint8Array): Record<string, (r: number) => 
 
 /**
  * Sends each frame on its own connection and reads the longest event-loop stall while the victim serves it: with a
- * 1 ms resolution, the histogram's maximum is the longest single turn. The frames are built and sent by an attacker
- * in a process of its own, so neither its CPU nor its garbage lands in the victim's turns. Each shape gets a fresh victim, so its reply (our whole node list) holds only what
- * that shape's earlier rounds added, not every earlier shape's nodes too.
+ * 1 ms resolution, the histogram's maximum is the longest single turn. The frames of the shapes named (see
+ * {@link streamShapes}, {@link encryptedShapes} with `key`) are built and sent by an attacker in a process of its
+ * own, so neither its CPU nor its garbage lands in the victim's turns. Each shape gets a fresh victim, so its reply
+ * (our whole node list) holds only what that shape's earlier rounds added, not every earlier shape's nodes too.
  */
-async function streamRows(start: () => Promise<Victim>, shapes: Record<string, (r: number) => Uint8Array>, attacker: StreamAttacker, key?: Uint8Array): Promise<BlockRow[]> {
+async function streamRows(start: () => Promise<Victim>, names: readonly string[], attacker: StreamAttacker, key?: Uint8Array): Promise<BlockRow[]> {
   const rows: BlockRow[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const turnCpu = new TurnCpu();
-  for (const name of Object.keys(shapes)) {
+  for (const name of names) {
     if (!SHAPES.test(name)) continue;
     const victim = await start();
     const times: number[] = [];
@@ -236,7 +237,7 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   const plain = await startVictim('victim-plain');
   try {
     if (PART !== 'streams') rows.push(...(await datagramRows(plain, from, undefined)));
-    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams'), streamShapes(), attacker)));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams'), Object.keys(streamShapes()), attacker)));
   } finally {
     await plain.node.shutdown();
   }
@@ -244,7 +245,7 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
   const enc = await startVictim('victim-encrypted', { keys: [key] });
   try {
     if (PART !== 'streams') rows.push(...(await datagramRows(enc, from, key)).filter((r) => r.input.startsWith('bomb')));
-    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams-encrypted', { keys: [key] }), encryptedShapes(key), attacker, key)));
+    if (PART !== 'datagrams') rows.push(...(await streamRows(() => startVictim('victim-streams-encrypted', { keys: [key] }), Object.keys(encryptedShapes(key)), attacker, key)));
   } finally {
     await enc.node.shutdown();
     attacker.close();
