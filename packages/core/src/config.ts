@@ -119,6 +119,14 @@ export interface MemberlistTunables {
    * Not in memberlist (TCPTimeout there). Default 30 000 (WAN 60 000, Local 5000).
    */
   joinTimeoutMs: number;
+  /**
+   * A join push/pull unanswered this long is hedged: we announce ourselves to the seed by UDP (our own alive
+   * message), and from then on, at this interval, try one member learned since the join began beside the wait
+   * (see `hedgedJoinExchange`). Spreads a join storm over the cluster instead of queueing it all at one seed's
+   * listener. 0 waits for the seed alone, as memberlist does. Not in memberlist. Default 2000 (WAN 5000, Local
+   * 1000).
+   */
+  joinHedgeMs: number;
   /** A dead node's name may be taken by a new address after this long; 0 = never (`DeadNodeReclaimTime`). */
   deadNodeReclaimTimeMs: number;
   /** Compress packets (when smaller) and streams (always) with LZW (`EnableCompression`). */
@@ -299,6 +307,7 @@ function commonDefaults(): MemberlistTunables {
     joinBackoffMs: 250,
     joinBackoffMaxMs: 4000,
     joinTimeoutMs: 30_000,
+    joinHedgeMs: 2000,
     deadNodeReclaimTimeMs: 0,
     enableCompression: true,
     disableTcpPings: false,
@@ -343,6 +352,7 @@ export function wanConfig(): MemberlistTunables {
     ...commonDefaults(),
     tcpTimeoutMs: 30_000,
     joinTimeoutMs: 60_000,
+    joinHedgeMs: 5000,
     suspicionMult: 6,
     pushPullIntervalMs: 60_000,
     postJoinPushPullDelayMs: 5000,
@@ -360,6 +370,7 @@ export function localConfig(): MemberlistTunables {
     ...commonDefaults(),
     tcpTimeoutMs: 1000,
     joinTimeoutMs: 5000,
+    joinHedgeMs: 1000,
     joinBackoffMs: 125,
     joinBackoffMaxMs: 1000,
     indirectChecks: 1,
@@ -412,6 +423,7 @@ export function resolveConfig(config: MemberlistConfig): ResolvedConfig {
     'postJoinPushPullDelayMs',
     'deadNodeReclaimTimeMs',
     'joinBackoffMs',
+    'joinHedgeMs',
   ] as const) {
     check(Number.isFinite(resolved[key]) && resolved[key] >= 0, `${key} must be >= 0`);
   }

@@ -38,6 +38,11 @@ export class EngineContext {
   shuttingDown = false;
   /** This node's address; set when the transport has started. */
   self: SelfAddress = { addr: new Uint8Array(4), ip: '0.0.0.0', port: 0 };
+  /**
+   * The last node not in our list that pinged us by name, and when: it knows us, so a slow join may push/pull with
+   * it (join.ts `hedgedJoinExchange`).
+   */
+  lastUnknownPinger: { readonly address: string; readonly at: number } | undefined = undefined;
   /** Whether we seem cut off from the cluster (isolation awareness): fed by the prober, read by suspicions. */
   readonly isolation: IsolationDetector;
   /**

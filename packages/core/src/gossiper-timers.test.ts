@@ -1,6 +1,9 @@
+import type { DialOptions, Transport, TransportHandlers } from '@gossip/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingClock } from '../test/counting-clock.js';
 import { TestCluster, type NodeOverrides, type TestNode } from '../test/harness.js';
+import { POST_JOIN_ATTEMPTS } from './gossiper.js';
+import { MetricNames } from './metrics.js';
 
 let cluster: TestCluster | undefined;
 afterEach(async () => {
@@ -113,5 +116,42 @@ describe('post-join push/pull', () => {
     expect(closedAt).toBeDefined();
     expect(closedAt!).toBeGreaterThanOrEqual(2_000);
     expect(closedAt!).toBeLessThan(4_000 + 200);
+  });
+});
+
+describe('post-join push/pulls', () => {
+  const exchanges = (t: TestNode): number => t.metrics.sample(MetricNames.pushPullNode)?.count ?? 0;
+
+  it('given a settled cluster, when a node joins, then one post-join push/pull follows (it brings nothing new)', async () => {
+    cluster = new TestCluster('post-join-once');
+    const [seed] = await cluster.start(3, { pushPullIntervalMs: 0 });
+    const joiner = await cluster.add('joiner', { pushPullIntervalMs: 0 });
+    await cluster.run(joiner.node.join([seed!.address]));
+    const afterJoin = exchanges(joiner);
+    await cluster.advance(60_000);
+    expect(exchanges(joiner) - afterJoin).toBe(1);
+  });
+
+  it('given streams that fail after the join (datagrams still flow), when the post-join push/pull fails, then it is tried again, 4 times in all', async () => {
+    cluster = new TestCluster('post-join-retries');
+    const [seed] = await cluster.start(1, { pushPullIntervalMs: 0 });
+    let failing = false;
+    let failed = 0;
+    const streamsFail = (t: Transport): Transport =>
+      Object.assign(Object.create(t) as Transport, {
+        start: (handlers: TransportHandlers) => t.start(handlers),
+        dial: (to: string, options?: DialOptions) => {
+          if (!failing) return t.dial(to, options);
+          failed++;
+          return Promise.reject(Object.assign(new Error('refused'), { code: 'ERR_REFUSED' }));
+        },
+      });
+    const joiner = await cluster.add('joiner', { pushPullIntervalMs: 0 }, undefined, { wrap: streamsFail });
+    await cluster.run(joiner.node.join([seed!.address]));
+    failing = true;
+    await cluster.advance(120_000);
+    expect(seed!.node.member('joiner')?.state).toBe('alive');
+    expect(joiner.node.member('node-0')?.state).toBe('alive');
+    expect(failed).toBe(POST_JOIN_ATTEMPTS);
   });
 });

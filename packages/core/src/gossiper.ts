@@ -12,11 +12,13 @@
  *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one.
  */
 import type { TimerHandle } from '@gossip/transport';
-import { encodeCompound, encryptOverhead } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { hostPort } from './member.js';
-import { COMPOUND_HEADER_OVERHEAD, COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
+import { COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
+
+/** Most post-join push/pulls, the first included (see `schedulePostJoinPushPull`). */
+export const POST_JOIN_ATTEMPTS = 4;
 
 /** memberlist's `pushPullScale`: ×1 up to 32 nodes, then one more multiple per doubling. */
 export function pushPullScale(intervalMs: number, n: number): number {
@@ -71,16 +73,25 @@ export class Gossiper {
    * [d, 2d), so the join storm's gossip has drained (≤ retransmit limit × gossip interval, 1.6 s on LAN below 100
    * nodes) and the peer's view is as complete as gossip alone makes it, and spread so the storm's joiners do not
    * all exchange at once. One is pending at a time; a later join while it is pending does not add another.
+   * It is the only repair of a view a storm left incomplete before the first periodic push/pull (3 minutes at
+   * 1,000 nodes), so while one fails (a peer too busy to answer in time) or still brings members new to us (the
+   * storm is still going: the early joiners of a big one learn most of it this way), another follows with another
+   * random peer after twice the delay, up to {@link POST_JOIN_ATTEMPTS} in all (the last one 15–30 delays after
+   * the join). A 1,000-member push/pull costs a few milliseconds of CPU.
    */
-  schedulePostJoinPushPull(): void {
+  schedulePostJoinPushPull(attempt = 1): void {
     const ctx = this.ctx;
-    const d = ctx.config.postJoinPushPullDelayMs;
+    const d = ctx.config.postJoinPushPullDelayMs * 2 ** (attempt - 1);
     if (this.stopped || d <= 0 || this.postJoinTimer !== undefined) return;
     const delay = d + ctx.stagger(d);
     this.postJoinTimer = ctx.clock.setTimeout(() => {
       this.postJoinTimer = undefined;
       if (this.stopped) return;
-      void this.pushPull();
+      const before = ctx.table.size;
+      void this.pushPull().then((ok) => {
+        const learned = ctx.table.size > before;
+        if ((!ok || learned) && attempt < POST_JOIN_ATTEMPTS) this.schedulePostJoinPushPull(attempt + 1);
+      });
     }, delay);
   }
 
@@ -133,14 +144,10 @@ export class Gossiper {
       if (n.state === 'dead') return now - n.stateChangedAt > c.gossipToTheDeadTimeMs;
       return true;
     });
-    let avail = c.udpBufferSize - COMPOUND_HEADER_OVERHEAD - ctx.labelOverhead();
-    if (c.cipher !== undefined) avail -= encryptOverhead(ctx.encryptionVersion());
     for (const node of targets) {
-      const msgs = this.packets.getBroadcasts(COMPOUND_OVERHEAD, avail);
+      const msgs = this.packets.getBroadcasts(COMPOUND_OVERHEAD, this.packets.packingBudget(this.packets.packetSpace()));
       if (msgs.length === 0) break;
-      const address = hostPort(node.ip, node.port);
-      const packets = msgs.length === 1 ? msgs : encodeCompound(msgs, c.maxCompoundParts);
-      void this.packets.sendAll(address, node, packets);
+      void this.packets.sendMessages(hostPort(node.ip, node.port), node, msgs);
     }
   }
 
@@ -155,15 +162,20 @@ export class Gossiper {
     }, delay);
   }
 
-  /** One anti-entropy exchange with a random alive peer (memberlist's `pushPull`). */
-  async pushPull(): Promise<void> {
+  /**
+   * One anti-entropy exchange with a random alive peer (memberlist's `pushPull`). Resolves false if it failed,
+   * true if it worked or there was nobody to ask.
+   */
+  async pushPull(): Promise<boolean> {
     const ctx = this.ctx;
     const [peer] = ctx.table.kRandom(1, (n) => n.name === ctx.name || n.state !== 'alive');
-    if (peer === undefined) return;
+    if (peer === undefined) return true;
     try {
       await this.streams.pushPull(hostPort(peer.ip, peer.port), false);
+      return true;
     } catch (err) {
       if (!ctx.shuttingDown) ctx.logger.warn({ err, peer: peer.name }, 'push/pull failed');
+      return false;
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Transport, TransportHandlers } from '@gossip/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../test/harness.js';
 import type { EngineContext } from './context.js';
@@ -140,5 +141,91 @@ describe('spreading retries', () => {
     await expect(cluster.run(a.node.join([b.address]))).rejects.toMatchObject({ code: 'ERR_JOIN' });
     expect(b.metrics.counter(MetricNames.streamDropped, { code: 'ERR_LABEL' })).toBe(lanConfig().joinAttempts);
     expect(a.node.numMembers()).toBe(2);
+  });
+});
+
+describe('a fresh joiner and its first answer', () => {
+  /** Names of the broadcasts `t` queues from now on. */
+  const queuedBy = (t: { node: unknown }): string[] => {
+    const queue = (t.node as { ctx: EngineContext }).ctx.broadcasts;
+    const names: string[] = [];
+    const queueBroadcast = queue.queueBroadcast.bind(queue);
+    queue.queueBroadcast = (b) => {
+      names.push((b as { name?: () => string }).name?.() ?? '?');
+      queueBroadcast(b);
+    };
+    return names;
+  };
+
+  it('given a formed cluster of 4, when a node that knows nobody joins, then it lists every member and gossips none of them (old news to all but it)', async () => {
+    cluster = new TestCluster('quiet-first-answer');
+    const [seed] = await cluster.start(4);
+    const joiner = await cluster.add('joiner');
+    const queued = queuedBy(joiner);
+
+    await cluster.run(joiner.node.join([seed!.address]));
+    expect(joiner.node.numMembers()).toBe(5);
+    expect(queued.filter((n) => n.startsWith('node-'))).toEqual([]);
+    expect(seed!.node.member('joiner')?.state).toBe('alive');
+  });
+
+  it('given a node that already knows a member of its own, when it joins a cluster, then the members new to it are gossiped (its own side may not know them)', async () => {
+    cluster = new TestCluster('loud-second-cluster');
+    const [seed] = await cluster.start(3);
+    const a = await cluster.add('a');
+    const b = await cluster.add('b');
+    await cluster.run(b.node.join([a.address]));
+    const queued = queuedBy(a);
+
+    await cluster.run(a.node.join([seed!.address]));
+    expect(queued.filter((n) => n.startsWith('node-')).sort()).toEqual(['node-0', 'node-1', 'node-2']);
+    await cluster.until(() => b.node.numMembers() === 5, 10_000, 'b learns the other cluster through a');
+  });
+});
+
+describe('hedging a join whose seed is slow to answer', () => {
+  /** A transport whose inbound streams reach the node `delayMs` late while `slow.on` (a long accept queue). */
+  const slowAccept = (clock: { setTimeout(fn: () => void, ms: number): unknown }, delayMs: number, slow: { on: boolean }) =>
+    (t: Transport): Transport =>
+      Object.assign(Object.create(t) as Transport, {
+        start: (handlers: TransportHandlers) =>
+          t.start({
+            onPacket: (p) => handlers.onPacket(p),
+            onStream: (s) => {
+              if (slow.on) clock.setTimeout(() => handlers.onStream(s), delayMs);
+              else handlers.onStream(s);
+            },
+          }),
+      });
+
+  it('given a seed that takes 20 s to accept, when a node joins with joinHedgeMs 500, then it announces itself by UDP, joins through a member it learns meanwhile, and the seed lists it', async () => {
+    cluster = new TestCluster('hedge');
+    const slow = { on: false };
+    const seed = await cluster.add('seed', {}, undefined, { wrap: slowAccept(cluster.clock, 20_000, slow) });
+    const other = await cluster.add('other');
+    await cluster.run(other.node.join([seed.address]));
+    slow.on = true;
+    const joiner = await cluster.add('joiner', { joinHedgeMs: 500 });
+
+    const started = cluster.clock.now();
+    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    expect(cluster.clock.now() - started).toBeLessThan(10_000);
+    expect(joiner.metrics.counter(MetricNames.joinHedge, { kind: 'announce' })).toBe(1);
+    expect(joiner.metrics.counter(MetricNames.joinHedge, { kind: 'push_pull' })).toBeGreaterThanOrEqual(1);
+    expect(seed.node.member('joiner')?.state).toBe('alive');
+    expect(other.node.member('joiner')?.state).toBe('alive');
+    expect(joiner.node.numMembers()).toBe(3);
+  });
+
+  it('given joinHedgeMs 0, when the seed takes 20 s to accept, then the joiner waits for the seed alone (memberlist) and sends nothing by UDP first', async () => {
+    cluster = new TestCluster('no-hedge');
+    const slow = { on: true };
+    const seed = await cluster.add('seed', {}, undefined, { wrap: slowAccept(cluster.clock, 20_000, slow) });
+    const joiner = await cluster.add('joiner', { joinHedgeMs: 0, joinTimeoutMs: 30_000 });
+
+    const started = cluster.clock.now();
+    await expect(cluster.run(joiner.node.join([seed.address]))).resolves.toBe(1);
+    expect(cluster.clock.now() - started).toBeGreaterThanOrEqual(20_000);
+    expect(joiner.metrics.counter(MetricNames.joinHedge, { kind: 'announce' })).toBe(0);
   });
 });

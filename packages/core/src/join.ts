@@ -3,6 +3,7 @@
  * and every resulting address gets a push/pull with `Join: true` at the same time. One answer is enough.
  */
 import { joinHostPort, splitHostPort } from '@gossip/wire';
+import type { TimerHandle } from '@gossip/transport';
 import { type AbortSignalLike, onAbort } from './abort.js';
 import type { EngineContext } from './context.js';
 import { JoinError, type JoinFailure, MemberlistError, toError, transportCauseCode } from './errors.js';
@@ -76,12 +77,95 @@ function spreadTarget(ctx: EngineContext, knownBefore: ReadonlySet<string>): str
   return peer === undefined ? undefined : hostPort(peer.ip, peer.port);
 }
 
+/** Sends our own alive message to an address by UDP (see {@link hedgedJoinExchange}). */
+export type JoinAnnounce = (address: string) => void;
+
+/**
+ * One join push/pull with `target`, hedged (config `joinHedgeMs`; 0 gives memberlist's plain wait). A seed in a
+ * join storm is slow for everyone at once: Node.js takes one connection per listener per event-loop turn, and Go
+ * and we both serve a bounded number of push/pulls. After `joinHedgeMs` without an answer we announce ourselves
+ * to the target by UDP (`announce`: our own alive, which every memberlist node takes from a datagram and gossips),
+ * so the cluster learns us and its gossip reaches us. From then on, every `joinHedgeMs`, a push/pull with a member
+ * learned since the join began ({@link spreadTarget}), or else with a node we do not list that pinged us by name
+ * since then (it learned us from the announcement), runs beside the wait, one at a time: that member's listener
+ * is not the one every joiner queues at. The first exchange to finish joins us; hedges still running are aborted,
+ * the exchange with `target` is not. If the exchange with `target` fails first, so does this (the caller's retry
+ * goes to a learned member then).
+ */
+export function hedgedJoinExchange(
+  ctx: EngineContext,
+  streams: StreamLayer,
+  announce: JoinAnnounce | undefined,
+  target: string,
+  knownBefore: ReadonlySet<string>,
+  signal: AbortSignalLike | undefined,
+  fromSeed?: () => boolean,
+): Promise<void> {
+  const timeoutMs = Math.max(ctx.config.joinTimeoutMs, ctx.config.tcpTimeoutMs);
+  const hedgeMs = ctx.config.joinHedgeMs;
+  if (hedgeMs <= 0 || announce === undefined) return streams.pushPull(target, true, signal, timeoutMs, fromSeed);
+  // Hedges stop once any exchange answered; the one with `target` runs to its end even after a hedge answered:
+  // a member's view may still lack what the storm's gossip no longer carries, and the seed's answer fills it
+  // (merged as an ordinary answer, so the members new to us then are gossiped).
+  const started = ctx.clock.now();
+  const hedges = new AbortController();
+  const removeAbort = onAbort(signal, () => hedges.abort(signal?.reason));
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let announced = false;
+    let hedging = false;
+    let timer: TimerHandle;
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      timer = ctx.cancelTimer(timer);
+      removeAbort();
+      hedges.abort();
+      if (err === undefined) resolve();
+      else reject(toError(err));
+    };
+    const tick = (): void => {
+      timer = undefined;
+      if (settled || ctx.shuttingDown) return;
+      if (!announced) {
+        announced = true;
+        announce(target);
+        ctx.metrics.incrCounter(MetricNames.joinHedge, 1, { kind: 'announce' });
+      } else if (!hedging) {
+        const pinger = ctx.lastUnknownPinger;
+        const other = spreadTarget(ctx, knownBefore) ?? (pinger !== undefined && pinger.at >= started ? pinger.address : undefined);
+        if (other !== undefined && other !== target) {
+          hedging = true;
+          ctx.metrics.incrCounter(MetricNames.joinHedge, 1, { kind: 'push_pull' });
+          streams.pushPull(other, true, hedges.signal, timeoutMs, fromSeed).then(
+            () => finish(),
+            (err: unknown) => {
+              hedging = false;
+              ctx.logger.debug({ err, address: other }, 'hedged join push/pull failed');
+            },
+          );
+        }
+      }
+      timer = ctx.clock.setTimeout(tick, hedgeMs);
+    };
+    timer = ctx.clock.setTimeout(tick, hedgeMs);
+    streams.pushPull(target, true, signal, timeoutMs, fromSeed).then(
+      () => finish(),
+      (err: unknown) => {
+        if (!settled) finish(err);
+        else ctx.logger.debug({ err, address: target }, 'seed answered after a hedge, or not at all');
+      },
+    );
+  });
+}
+
 /**
  * Contacts every seed in parallel; resolves how many addresses answered, rejects with a {@link JoinError} listing
  * each failure when none did, or with `ERR_ABORTED` as soon as `signal` aborts (in-flight streams are torn down).
  * An address whose seed was busy ({@link seedWasBusy}) is tried again after a jittered backoff, up to
  * `joinAttempts` times, for as long as no other address has answered — through a member learned since the join
- * began when there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown.
+ * began when there is one ({@link spreadTarget}); `waits` ends those backoffs at shutdown. Each exchange is
+ * hedged when `announce` is given ({@link hedgedJoinExchange}).
  */
 export async function joinCluster(
   ctx: EngineContext,
@@ -89,11 +173,20 @@ export async function joinCluster(
   seeds: readonly string[],
   signal: AbortSignalLike | undefined,
   waits: PendingWaits,
+  announce?: JoinAnnounce,
 ): Promise<number> {
   if (signal?.aborted) throw new MemberlistError('ERR_ABORTED', 'join aborted');
   const causes: JoinFailure[] = [];
   let joined = 0;
   const knownBefore = new Set(ctx.table.all().map((n) => n.name));
+  // A join that began knowing nobody but ourselves merges its first answer quietly (Membership.mergeEntry): the
+  // members it lists are news to us alone. Later answers may come from another cluster and are gossiped as usual.
+  let quietAnswerLeft = knownBefore.size <= 1;
+  const fromSeed = (): boolean => {
+    const quiet = quietAnswerLeft;
+    quietAnswerLeft = false;
+    return quiet;
+  };
   // Backoffs in progress end early once any address answered (nothing left to retry for) or the join ends.
   let wakeAll!: () => void;
   const someoneJoined = new Promise<void>((resolve) => (wakeAll = resolve));
@@ -108,7 +201,7 @@ export async function joinCluster(
     for (let attempt = 1; ; attempt++) {
       const target = attempt === 1 ? address : (spreadTarget(ctx, knownBefore) ?? address);
       try {
-        await streams.pushPull(target, true, signal, Math.max(ctx.config.joinTimeoutMs, ctx.config.tcpTimeoutMs));
+        await hedgedJoinExchange(ctx, streams, announce, target, knownBefore, signal, fromSeed);
         joined++;
         wakeAll();
         return;

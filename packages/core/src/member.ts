@@ -89,6 +89,10 @@ export interface MemberInfo {
 export class NodeRecord {
   /** Bumped on every state change, so a suspicion timer can tell whether the suspicion it guards still holds. */
   stateSeq = 0;
+  /** The encoded alive this entry was last updated from (see {@link NodeTable.holdingAlive}); shared, never mutated. */
+  aliveMsg: Uint8Array | undefined = undefined;
+  /** {@link hashBytes} of {@link NodeRecord.aliveMsg}. */
+  aliveHash = 0;
 
   constructor(
     /** Identity, address, metadata and versions; replaced, never mutated. */
@@ -128,6 +132,13 @@ export class NodeRecord {
   get vsn(): Uint8Array {
     return this.info.vsn;
   }
+}
+
+/** 32-bit FNV-1a of `b`: a cheap key for byte strings compared in full on a hit. */
+export function hashBytes(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 /** Renders raw address bytes, tolerating garbage (shown as hex) so a bad peer cannot make us throw. */

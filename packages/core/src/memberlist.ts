@@ -19,7 +19,7 @@ import { Gossiper } from './gossiper.js';
 import { joinCluster } from './join.js';
 import { MemberEvents } from './member-events.js';
 import { prefixLogger, silentLogger } from '@gossip/transport';
-import { internMember } from './intern.js';
+import { aliveBroadcastFor, internMember } from './intern.js';
 import { type Member, type MemberInfo, NodeRecord, hostPort, isDeadOrLeft, snapshotMember } from './member.js';
 import { Membership, type SuspectCheck } from './membership.js';
 import { noopMetrics } from './metrics.js';
@@ -207,10 +207,19 @@ export class Memberlist extends MemberEvents {
   async join(seeds: readonly string[], options: JoinOptions = {}): Promise<number> {
     this.assertRunning();
     this.rejoiner.lastSeeds = [...seeds];
-    const joined = await joinCluster(this.ctx, this.streams, seeds, options.signal, this.waits);
+    const joined = await joinCluster(this.ctx, this.streams, seeds, options.signal, this.waits, (address) =>
+      this.announceSelf(address),
+    );
     // Members that join after us may miss us (and we them) once gossip drains: repair that in seconds.
     this.gossiper.schedulePostJoinPushPull();
     return joined;
+  }
+
+  /** Sends our current alive message to `address` by UDP: a slow join's announcement (join.ts). */
+  private announceSelf(address: string): void {
+    const self = this.ctx.table.get(this.ctx.name);
+    if (self === undefined || self.state !== 'alive') return;
+    void this.packets.rawSend(address, undefined, aliveBroadcastFor(self.info, self.incarnation).message());
   }
 
   /**

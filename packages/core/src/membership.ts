@@ -41,6 +41,11 @@ export interface AliveOptions {
   bootstrap?: boolean;
   /** Called once the resulting broadcast has been sent its retransmit count (or replaced). */
   onBroadcastDone?: () => void;
+  /**
+   * Learned from the state of the seed we joined through while we knew nobody else: a member new to us is listed
+   * without queueing its alive for gossip (see {@link Membership.mergeEntry}).
+   */
+  fromSeed?: boolean;
 }
 
 /** An expired suspicion as {@link Membership} tracks it. */
@@ -91,6 +96,20 @@ export class Membership {
     private readonly admission: Admission,
   ) {}
 
+  /**
+   * Whether `msg`, an encoded alive from a datagram, is byte for byte the alive we last applied for a member
+   * other than us: handling it would change nothing, so it is dropped before it is decoded. Every node receives
+   * each alive once per retransmission by each node gossiping it (up to 16 times a member in a 1,000-node
+   * cluster), and in a join storm decoding those copies was most of a node's work. An alive delegate sees every
+   * copy, as in memberlist.
+   */
+  isDuplicateAlive(msg: Uint8Array): boolean {
+    const ctx = this.ctx;
+    if (ctx.config.alive?.notifyAlive !== undefined) return false;
+    const record = ctx.table.holdingAlive(msg);
+    return record !== undefined && record.name !== ctx.name;
+  }
+
   /** Handles an `alive` (memberlist's `aliveNode`). */
   aliveNode(a: Alive, options: AliveOptions = {}): void {
     const ctx = this.ctx;
@@ -131,6 +150,7 @@ export class Membership {
     }
     let updatesNode = false;
     if (record !== undefined && this.implausibleJump(record, a.incarnation, 'alive')) return;
+    const isNew = record === undefined;
     if (record === undefined) {
       record = new NodeRecord(internMember(a.node, a.addr, a.port, a.meta, vsnOf(a)), 0, 'dead', now);
       ctx.table.add(record);
@@ -177,17 +197,24 @@ export class Membership {
       // Versions are only taken from a full vector; a short one (which memberlist never sends) keeps ours.
       const vsn = a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : record.vsn;
       const info = internMember(a.node, a.addr, a.port, a.meta, vsn);
+      let applied: Uint8Array;
       if (a.vsn.length === 6) {
         const shared = aliveBroadcastFor(info, a.incarnation);
+        applied = shared.message();
         const onDone = options.onBroadcastDone;
-        this.ctx.broadcasts.queueBroadcast(
-          onDone === undefined ? shared : new MemberlistBroadcast(a.node, shared.message(), onDone),
-        );
+        // A member new to us from our first seed's list is old news to everyone else: nothing to gossip.
+        if (!(isNew && options.fromSeed === true)) {
+          this.ctx.broadcasts.queueBroadcast(
+            onDone === undefined ? shared : new MemberlistBroadcast(a.node, applied, onDone),
+          );
+        }
       } else {
-        this.broadcast(a.node, encodeAlive(a), options.onBroadcastDone);
+        applied = encodeAlive(a);
+        if (!(isNew && options.fromSeed === true)) this.broadcast(a.node, applied, options.onBroadcastDone);
       }
       record.info = info;
       record.incarnation = a.incarnation;
+      ctx.table.noteAlive(record, applied);
       if (record.state !== 'alive') this.setState(record, 'alive', now);
     }
     ctx.metrics.incrCounter(MetricNames.msgAlive, 1);
@@ -355,12 +382,22 @@ export class Membership {
     for (const r of remote) this.mergeEntry(r);
   }
 
-  /** Applies one entry of a remote node list (see {@link Membership.mergeState}); push/pull merges it in batches. */
-  mergeEntry(r: PushNodeState): void {
+  /**
+   * Applies one entry of a remote node list (see {@link Membership.mergeState}); push/pull merges it in batches.
+   * `fromSeed`: the list is the first answer to a join that began while we knew nobody else. memberlist re-gossips
+   * every member new to it, so each fresh joiner of an N-node cluster sends N alives its retransmit count of times
+   * (16,000 messages at N = 1,000), all of them old news to every other member, and a join storm's gossip grows
+   * as N². Members new to us are listed quietly then; refutations, suspicions and news about members we knew are
+   * gossiped as usual, and so is any later answer (our first seed's cluster may not know another seed's members).
+   */
+  mergeEntry(r: PushNodeState, fromSeed = false): void {
     const meta = r.meta;
     switch (r.state) {
       case NodeState.Alive:
-        this.aliveNode({ incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn });
+        this.aliveNode(
+          { incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn },
+          { fromSeed },
+        );
         break;
       case NodeState.Left:
         this.deadNode({ incarnation: r.incarnation, node: r.name, from: r.name });

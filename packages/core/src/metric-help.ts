@@ -6,6 +6,7 @@ import { MetricNames } from './metrics.js';
 
 const HELP = {
   msgAlive: 'Alive messages processed.',
+  msgAliveDuplicate: 'Retransmitted copies of an alive message already applied, dropped before decoding.',
   msgSuspect: 'Suspect messages processed.',
   msgDead: 'Dead messages processed.',
   degradedProbe: 'Probes started while the local health score was above zero (Lifeguard: this node may be the slow one).',
@@ -29,6 +30,7 @@ const HELP = {
   streamRefused: 'Inbound streams refused by a stream cap (per source, buffered bytes, push/pull slots), by limit.',
   streamYields: 'Event-loop turns given up while a large stream frame was processed in steps.',
   joinRetry: 'Join attempts that failed on a busy seed and are tried again after a backoff, by error code.',
+  joinHedge: 'Hedges of a slow join: our alive announced to the seed by UDP, or a push/pull with a member learned meanwhile.',
   suspectIsolationHeld: 'Suspicion expiries held because this node was isolated from the cluster (isolation awareness).',
   handoffDropped: 'Inbound messages dropped because the handoff queue was full.',
   probeInconclusive: 'Probes whose timers ran late because the event loop stalled: counted against our own health, not the peer.',

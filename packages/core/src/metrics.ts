@@ -37,6 +37,8 @@ export const noopMetrics: MetricsSink = Object.freeze({
 export const MetricNames = Object.freeze({
   /** Counter: alive messages processed (memberlist `aliveNode`). */
   msgAlive: ['memberlist', 'msg', 'alive'],
+  /** Counter: retransmitted copies of an alive we hold already, dropped before decoding (not in memberlist). */
+  msgAliveDuplicate: ['gossip', 'msg', 'alive_duplicate'],
   /** Counter: suspect messages processed. */
   msgSuspect: ['memberlist', 'msg', 'suspect'],
   /** Counter: dead messages processed. */
@@ -93,6 +95,8 @@ export const MetricNames = Object.freeze({
   streamYields: ['gossip', 'stream', 'yields'],
   /** Counter, label `code`: join attempts that failed on a busy seed and will be tried again after a backoff. */
   joinRetry: ['gossip', 'join', 'retry'],
+  /** Counter: a slow join's hedges, by kind (`announce`: our alive sent by UDP; `push_pull`: one to a learned member). */
+  joinHedge: ['gossip', 'join', 'hedge'],
   /** Counter: inbound messages dropped because the handoff queue was full. */
   handoffDropped: ['gossip', 'handoff', 'dropped'],
   /** Counter: probes whose timers ran so late that their failure says more about us than about the peer. */

@@ -4,12 +4,14 @@
  * list is reaped and reshuffled each time the probe cycle wraps around (SWIM's round-robin probing).
  */
 import type { Random } from '@gossip/transport';
-import { type NodeRecord, isDeadOrLeft } from './member.js';
+import { type NodeRecord, bytesEqual, hashBytes, isDeadOrLeft } from './member.js';
 
 /** The member list of one node. Every random choice uses the injected {@link Random}. */
 export class NodeTable {
   private nodes: NodeRecord[] = [];
   private readonly byName = new Map<string, NodeRecord>();
+  /** Entries by the hash of the alive they were last updated from (one per hash: a collision only misses). */
+  private readonly byAliveHash = new Map<number, NodeRecord>();
   /** Next index the probe cycle will look at. */
   probeIndex = 0;
 
@@ -33,6 +35,32 @@ export class NodeTable {
   /** Every entry, in probe order. Do not mutate the array. */
   all(): readonly NodeRecord[] {
     return this.nodes;
+  }
+
+  /**
+   * Remembers `msg` (an encoded alive message, type byte included) as the alive `record` was just updated from,
+   * for {@link NodeTable.holdingAlive}.
+   */
+  noteAlive(record: NodeRecord, msg: Uint8Array): void {
+    this.forgetAlive(record);
+    record.aliveMsg = msg;
+    record.aliveHash = hashBytes(msg);
+    this.byAliveHash.set(record.aliveHash, record);
+  }
+
+  /**
+   * The entry whose last applied alive is byte for byte `msg`, if any. Incarnations only grow, so such a copy
+   * (same name, address, port, meta and versions, an incarnation we hold already) changes nothing.
+   */
+  holdingAlive(msg: Uint8Array): NodeRecord | undefined {
+    const record = this.byAliveHash.get(hashBytes(msg));
+    return record?.aliveMsg !== undefined && bytesEqual(record.aliveMsg, msg) ? record : undefined;
+  }
+
+  private forgetAlive(record: NodeRecord): void {
+    if (record.aliveMsg !== undefined && this.byAliveHash.get(record.aliveHash) === record) {
+      this.byAliveHash.delete(record.aliveHash);
+    }
   }
 
   /** Adds a new entry at a random position (memberlist swaps it with a random offset). */
@@ -59,6 +87,7 @@ export class NodeTable {
     for (const node of this.nodes) {
       if (isDeadOrLeft(node.state) && now - node.stateChangedAt > gossipToTheDeadMs && node.name !== keep) {
         this.byName.delete(node.name);
+        this.forgetAlive(node);
         removed.push(node.name);
       } else {
         kept.push(node);
@@ -94,6 +123,7 @@ export class NodeTable {
   clear(): void {
     this.nodes = [];
     this.byName.clear();
+    this.byAliveHash.clear();
     this.probeIndex = 0;
   }
 }

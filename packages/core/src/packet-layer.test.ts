@@ -1,4 +1,4 @@
-import { encodeAlive, encodeCompound, encodeSuspect, ipToBytes, stripLabel } from '@gossip/wire';
+import { encodeAlive, encodeCompound, encodeSuspect, ipToBytes, stripLabel, unwrapPacket } from '@gossip/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricNames } from './index.js';
 import { TestCluster } from '../test/harness.js';
@@ -121,6 +121,61 @@ describe('sending packets', () => {
       expect(p[0]).toBe(0);
       expect((p.length - 29) % 16).toBe(0);
     }
+  });
+});
+
+describe('packing packets when compression is on', () => {
+  it('given many queued broadcasts and compression on, when gossiped, then datagrams carry more messages than fit uncompressed and each stays within udpBufferSize plus CRC', async () => {
+    cluster = new TestCluster('packing');
+    const a = await cluster.add('a', { enableCompression: true, gossipNodes: 1 });
+    peer = await RawPeer.start(cluster.network, RAW);
+    await peer.send(a.address, alive('raw', '10.0.0.90'));
+    const many = [];
+    for (let i = 0; i < 400; i++) many.push(alive(`member-with-a-long-name-${i}`, '10.0.0.90'));
+    for (let i = 0; i < many.length; i += 50) {
+      for (const p of encodeCompound(many.slice(i, i + 50), 127)) await peer.send(a.address, p);
+    }
+    await cluster.advance(5_000);
+
+    expect(a.node.numMembers()).toBe(402);
+    for (const p of peer.packets) expect(p.length).toBeLessThanOrEqual(1400 + 5);
+    // Every datagram the peer got, unwrapped: the uncompressed bytes of its messages.
+    const payloads = peer.packets.map((p) => unwrapPacket(p).messages.reduce((sum, m) => sum + m.length + 2, 0));
+    expect(Math.max(...payloads)).toBeGreaterThan(1400);
+  });
+});
+
+describe('retransmitted copies of an alive', () => {
+  it('given an alive already applied, when the same bytes arrive again, then the copy is dropped before decoding and counted; a newer incarnation is applied', async () => {
+    cluster = new TestCluster('duplicate-alive');
+    const a = await cluster.add('a', { enableCompression: false });
+    peer = await RawPeer.start(cluster.network, RAW);
+    const x = (incarnation: number): Uint8Array =>
+      encodeAlive({ node: 'x', incarnation, addr: ipToBytes('10.0.0.90'), port: 7946, meta: null, vsn: Uint8Array.of(1, 5, 2, 0, 0, 0) });
+
+    await peer.send(a.address, x(1));
+    await peer.send(a.address, x(1));
+    await peer.send(a.address, encodeCompound([x(1), x(1)], 127)[0]!);
+    await cluster.advance(10);
+    expect(a.metrics.counter(MetricNames.msgAlive)).toBe(2); // a itself, then x
+    expect(a.metrics.counter(MetricNames.msgAliveDuplicate)).toBe(3);
+
+    await peer.send(a.address, x(2));
+    await cluster.advance(10);
+    expect(a.metrics.counter(MetricNames.msgAlive)).toBe(3);
+    expect(a.node.member('x')?.incarnation).toBe(2);
+  });
+
+  it('given an alive delegate, when the same alive arrives twice, then the delegate sees both copies (as in memberlist)', async () => {
+    cluster = new TestCluster('duplicate-alive-delegate');
+    const seen: string[] = [];
+    const a = await cluster.add('a', { enableCompression: false, alive: { notifyAlive: (m) => void seen.push(m.name) } });
+    peer = await RawPeer.start(cluster.network, RAW);
+    await peer.send(a.address, alive('x', '10.0.0.90'));
+    await peer.send(a.address, alive('x', '10.0.0.90'));
+    await cluster.advance(10);
+    expect(seen.filter((n) => n === 'x')).toHaveLength(2);
+    expect(a.metrics.counter(MetricNames.msgAliveDuplicate)).toBe(0);
   });
 });
 

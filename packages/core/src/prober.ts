@@ -285,6 +285,9 @@ export class Prober {
       }
     }
     const to = this.replyAddress(p.sourceAddr, p.sourcePort, from);
+    if (p.node === ctx.name && p.sourceNode && ctx.table.get(p.sourceNode) === undefined) {
+      ctx.lastUnknownPinger = { address: to, at: ctx.clock.now() };
+    }
     void this.packets.sendMsg(to, encodeAck({ seqNo: p.seqNo, payload }));
   }
 

@@ -52,7 +52,12 @@ export class PushPullState {
    * independent of the order in which entries about one node arrive. The checks above the merge (versions, the
    * merge delegate's veto) see the whole remote list before any entry is applied, as in Go.
    */
-  async mergeRemoteState(join: boolean, remote: PushNodeState[], userState: Uint8Array): Promise<void> {
+  async mergeRemoteState(
+    join: boolean,
+    remote: PushNodeState[],
+    userState: Uint8Array,
+    fromSeed = false,
+  ): Promise<void> {
     const ctx = this.ctx;
     this.verifyProtocol(remote);
     const mergeDelegate = ctx.config.merge;
@@ -70,7 +75,7 @@ export class PushPullState {
         });
       }
     }
-    await inBatches(ctx, remote, (r) => this.membership.mergeEntry(r));
+    await inBatches(ctx, remote, (r) => this.membership.mergeEntry(r, fromSeed));
     const delegate = ctx.config.delegate;
     if (userState.length > 0 && delegate?.mergeRemoteState !== undefined) {
       try {

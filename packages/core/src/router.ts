@@ -134,6 +134,11 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     }
   }
 
+  /** See {@link Membership.isDuplicateAlive}. */
+  isDuplicateAlive(msg: Uint8Array): boolean {
+    return this.membership.isDuplicateAlive(msg);
+  }
+
   /** Our push/pull state, for the stream layer to send. */
   localState(join: boolean): PushPull {
     return this.pushPull.localState(join);
@@ -141,11 +146,11 @@ export class InboundRouter implements PacketInbound, StreamInbound {
 
   /**
    * A remote push/pull (served or dialed): ports fixed up, then verified and merged in batches; rejects with a
-   * MemberlistError.
+   * MemberlistError. `fromSeed`: the answer to our own join while we knew nobody else (see Membership.mergeEntry).
    */
-  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array): Promise<void> {
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array, fromSeed = false): Promise<void> {
     for (const s of states) s.port = this.fixPort(s.port);
-    return this.pushPull.mergeRemoteState(join, states, userState);
+    return this.pushPull.mergeRemoteState(join, states, userState, fromSeed);
   }
 
   /** A user message, from a datagram or a stream, for the delegate's `notifyMsg`. */
