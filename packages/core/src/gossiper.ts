@@ -8,8 +8,9 @@
  *   send nothing, not even to the dead), and wakes on the next queued broadcast at the next tick of its original
  *   phase. An idle LAN node's timers then fire ~1 time a second (its probe) instead of ~6; each event-loop
  *   wake-up costs ~70 µs in Node.
- * - After a successful join, one extra push/pull with a random alive peer a few seconds later repairs views a
- *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one.
+ * - After a successful join, an extra push/pull with a random alive peer a few seconds later repairs views a
+ *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one; it is
+ *   repeated (up to 4 in all) while the previous one failed or brought new members.
  */
 import type { TimerHandle } from '@gossip/transport';
 import type { EngineContext } from './context.js';
@@ -145,7 +146,7 @@ export class Gossiper {
       return true;
     });
     for (const node of targets) {
-      const msgs = this.packets.getBroadcasts(COMPOUND_OVERHEAD, this.packets.packingBudget(this.packets.packetSpace()));
+      const msgs = this.packets.getBroadcasts(COMPOUND_OVERHEAD, this.packets.packingBudget());
       if (msgs.length === 0) break;
       void this.packets.sendMessages(hostPort(node.ip, node.port), node, msgs);
     }

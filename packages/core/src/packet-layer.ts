@@ -111,14 +111,15 @@ export class PacketLayer {
   }
 
   /**
-   * How many bytes of messages to gather for a packet of `space` bytes (see {@link PacketLayer.packetSpace}).
+   * How many bytes of messages to gather for one packet ({@link PacketLayer.packetSpace} without compression).
    * memberlist fills a packet to `udpBufferSize` before compressing it, so with compression on its packets leave
    * the wire at a third of the size they could be. We gather by the ratio recent packets compressed at (with a
    * margin, at most {@link MAX_PACK_FACTOR} times the space) and split a compound whose compressed form still does
    * not fit ({@link PacketLayer.sendMessages}): every packet stays within `udpBufferSize`, so no peer sees anything
    * it would not see from memberlist, only fewer packets for the same news.
    */
-  packingBudget(space: number): number {
+  packingBudget(): number {
+    const space = this.packetSpace();
     if (!this.ctx.config.enableCompression) return space;
     const factor = Math.min(MAX_PACK_FACTOR, 1 / (this.compressionRatio * PACK_MARGIN));
     return factor <= 1 ? space : Math.floor(space * factor);
@@ -129,17 +130,10 @@ export class PacketLayer {
    * `sendMsg`; used for pings, acks, nacks and indirect pings). Resolves false if the transport failed.
    */
   sendMsg(to: string, msg: Uint8Array): Promise<boolean> {
-    const avail = this.packingBudget(this.packetSpace()) - msg.length;
+    const avail = this.packingBudget() - msg.length;
     const extra = avail > 0 ? this.getBroadcasts(COMPOUND_OVERHEAD, avail) : [];
     if (extra.length === 0) return this.rawSend(to, undefined, msg);
     return this.sendMessages(to, undefined, [msg, ...extra]);
-  }
-
-  /** Sends several ready packets; resolves true only if every send worked. */
-  async sendAll(to: string, node: NodeRecord | undefined, packets: readonly Uint8Array[]): Promise<boolean> {
-    let ok = true;
-    for (const p of packets) ok = (await this.rawSend(to, node, p)) && ok;
-    return ok;
   }
 
   /**
@@ -150,6 +144,7 @@ export class PacketLayer {
   async sendMessages(to: string, node: NodeRecord | undefined, msgs: readonly Uint8Array[]): Promise<boolean> {
     const packets: Uint8Array[] = [];
     try {
+      // memberlist only knows the destination when a node is passed, or when a node is named after the IP.
       const dest = node ?? this.nodeNamedAfterHost(to);
       const maxParts = this.ctx.config.maxCompoundParts;
       for (let start = 0; start < msgs.length; start += maxParts) {
@@ -189,22 +184,8 @@ export class PacketLayer {
    * Compresses (when smaller), adds a CRC for peers speaking protocol 5, encrypts and labels `msg`, then sends it
    * (memberlist's `rawSendMsgPacket`). Resolves false (after logging) if the transport failed.
    */
-  async rawSend(to: string, node: NodeRecord | undefined, msg: Uint8Array): Promise<boolean> {
-    const ctx = this.ctx;
-    let buf: Uint8Array;
-    try {
-      buf = msg;
-      if (ctx.config.enableCompression) {
-        const compressed = encodeCompress(buf);
-        if (compressed.length < buf.length) buf = compressed;
-      }
-      // memberlist only knows the destination when a node is passed, or when a node is named after the IP.
-      buf = this.seal(node ?? this.nodeNamedAfterHost(to), buf);
-    } catch (err) {
-      ctx.logger.error({ err, to }, 'failed to prepare packet');
-      return false;
-    }
-    return this.transmit(to, buf);
+  rawSend(to: string, node: NodeRecord | undefined, msg: Uint8Array): Promise<boolean> {
+    return this.sendMessages(to, node, [msg]);
   }
 
   /** CRC for peers speaking protocol 5, then encryption and label: the rest of `rawSendMsgPacket`. */

@@ -6,7 +6,7 @@
  */
 import type { TimerHandle } from '@gossip/transport';
 import type { AckResp, IndirectPingReq, NackResp, Ping } from '@gossip/wire';
-import { bytesToIp, encodeAck, encodeCompound, encodeIndirectPing, encodeNack, encodePing, encodeSuspect, joinHostPort } from '@gossip/wire';
+import { bytesToIp, encodeAck, encodeIndirectPing, encodeNack, encodePing, encodeSuspect, joinHostPort } from '@gossip/wire';
 import type { AckHandlers } from './ack-handlers.js';
 import type { EngineContext } from './context.js';
 import { IO_TURN_MS } from './io-turn.js';
@@ -153,7 +153,7 @@ export class Prober {
     } else {
       // Buddy system: tell a suspect it is suspected with the probe itself, so it can refute at once.
       const suspect = encodeSuspect({ incarnation: node.incarnation, node: node.name, from: ctx.name });
-      await this.packets.sendAll(address, node, encodeCompound([encodePing(ping), suspect], ctx.config.maxCompoundParts));
+      await this.packets.sendMessages(address, node, [encodePing(ping), suspect]);
     }
 
     const direct = await this.raceTimeout(ackOutcome, ctx.config.probeTimeoutMs);
