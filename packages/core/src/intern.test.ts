@@ -1,6 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decodeAlive } from '@gossip/wire';
-import { aliveBroadcastFor, internAddr, internMember, internVsn } from './intern.js';
+import { aliveBroadcastFor, internAddr, internMember, internVsn, internedMemberCount } from './intern.js';
+
+/** A full garbage collection (the flag can be turned on at run time; the function lives in a new context). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 describe('interning', () => {
   it('given equal addresses from different messages, when interned, then one shared copy with its text is returned', () => {
@@ -72,4 +80,19 @@ describe('interning', () => {
     expect(next).not.toBe(b);
     expect(decodeAlive(next.message()).incarnation).toBe(5);
   });
+
+  it('given 1,000 members no node holds any more, when 2,000 new ones are interned after a collection, then the collected names are forgotten', async () => {
+    const vsn = Uint8Array.of(1, 5, 2, 0, 0, 0);
+    const addr = Uint8Array.of(10, 0, 0, 1);
+    const start = internedMemberCount();
+    for (let i = 0; i < 1000; i++) internMember(`gone-${i}`, addr, 7946, null, vsn);
+    expect(internedMemberCount()).toBe(start + 1000);
+    // Weak references stay strong until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    const kept = Array.from({ length: 2000 }, (_, i) => internMember(`kept-${i}`, addr, 7946, null, vsn));
+    expect(internedMemberCount()).toBeLessThanOrEqual(start + kept.length);
+    expect(internMember('kept-7', addr, 7946, null, vsn)).toBe(kept[7]);
+  });
 });
+

@@ -72,13 +72,36 @@ class SharedMemberInfo implements MemberInfo {
 
 /**
  * The newest info seen for each name. Weakly held: an info no node references any more (the member was reaped
- * everywhere in this process) is collected and its name forgotten, so churn through many names cannot grow this.
+ * everywhere in this process) is collected, and its name is forgotten by {@link sweepMembers}, so churn through many
+ * names cannot grow this. Not a FinalizationRegistry: its callbacks run as one task per collection, and after a
+ * 10,000-member push/pull was forgotten that task held the event loop for 9 ms (issue #12).
  */
 const members = new Map<string, WeakRef<SharedMemberInfo>>();
-const forget = new FinalizationRegistry<{ name: string; ref: WeakRef<SharedMemberInfo> }>(({ name, ref }) => {
-  if (members.get(name) === ref) members.delete(name);
-});
 
+/** Where {@link sweepMembers} goes on from: it walks the map a few entries per new member, round and round. */
+let sweepCursor: Iterator<[string, WeakRef<SharedMemberInfo>]> = members.entries();
+
+/** Entries checked per new member: more than one, so dead names go faster than new ones arrive. */
+const SWEEP_PER_INSERT = 2;
+
+/** How many names the member cache holds (collected ones included until a sweep reaches them). */
+export function internedMemberCount(): number {
+  return members.size;
+}
+
+/** Forgets up to `count` names whose info has been collected, going on from where the last sweep stopped. */
+function sweepMembers(count: number): void {
+  for (let k = 0; k < count; k++) {
+    let next = sweepCursor.next();
+    if (next.done === true) {
+      sweepCursor = members.entries();
+      next = sweepCursor.next();
+      if (next.done === true) return;
+    }
+    const [name, ref] = next.value;
+    if (ref.deref() === undefined) members.delete(name);
+  }
+}
 
 /**
  * The shared {@link MemberInfo} for these values: the one already in use when every field matches (the common
@@ -113,11 +136,8 @@ export function internMember(
     m.length === 0 ? EMPTY_META : m.slice(),
     internVsn(vsn),
   );
-  if (hit !== undefined || members.size < MAX_MEMBERS) {
-    const ref = new WeakRef(info);
-    members.set(name, ref);
-    forget.register(info, { name, ref });
-  }
+  sweepMembers(SWEEP_PER_INSERT);
+  if (hit !== undefined || members.size < MAX_MEMBERS) members.set(name, new WeakRef(info));
   return info;
 }
 

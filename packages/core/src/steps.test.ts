@@ -53,10 +53,10 @@ describe('runSteps', () => {
     expect(turns.reduce((a, b) => a + b, 0)).toBe(1000);
   });
 
-  it('given turns of 100 ms (a saturated event loop), when the same units run, then after the first turn each does 4 shares', async () => {
+  it('given turns of 100 ms (a saturated event loop), when the same units run, then after the first turn each does 2.5 shares', async () => {
     const turns = await unitsPerTurn(100);
     expect(turns[0]).toBe(64);
-    expect(turns.slice(1, -1).every((n) => n === 256)).toBe(true);
+    expect(turns.slice(1, -1).every((n) => n === 160)).toBe(true);
     expect(turns.length).toBeLessThan(1000 / 64);
   });
 });

@@ -78,3 +78,47 @@ describe('readFrame', () => {
     expect([...firstScans][0]).not.toBe([...secondScans][0]);
   });
 });
+
+describe('StreamReader', () => {
+  /** A clock whose time moves only when told, and that runs 0 ms timers at once (one counted yield each). */
+  function steppingClock(): { now: () => number; advance: (ms: number) => void; yields: () => number; ctx: EngineContext } {
+    let t = 0;
+    let yields = 0;
+    const clock = {
+      now: () => t,
+      setTimeout: (fn: () => void) => {
+        yields++;
+        setImmediate(fn);
+        return 0;
+      },
+      clearTimeout: () => undefined,
+    };
+    const paced = { ...ctx, clock, metrics: { incrCounter: () => undefined } } as unknown as EngineContext;
+    return { now: () => t, advance: (ms) => (t += ms), yields: () => yields, ctx: paced };
+  }
+
+  it('given 40 chunks already queued and 1 ms of work per chunk, when read, then the reader gives up a turn about every 4 ms of it', async () => {
+    const c = steppingClock();
+    const reader = new StreamReader(tricklingStream(new Uint8Array(40 * 1024), 1024), 1 << 22, undefined, c.ctx);
+    while (await reader.fill()) c.advance(1);
+    expect(reader.buffered().length).toBe(40 * 1024);
+    expect(c.yields()).toBeGreaterThanOrEqual(8);
+    expect(c.yields()).toBeLessThanOrEqual(10);
+  });
+
+  it('given chunks that each arrive after a wait (the event loop turned meanwhile), when read, then the reader never yields on its own', async () => {
+    const c = steppingClock();
+    const inner = tricklingStream(new Uint8Array(40 * 1024), 1024);
+    const waiting: Stream = { ...inner, read: () => (c.advance(5), inner.read()) };
+    const reader = new StreamReader(waiting, 1 << 22, undefined, c.ctx);
+    while (await reader.fill()) c.advance(1);
+    expect(c.yields()).toBe(0);
+  });
+
+  it('given no context (a simulated or plain read), when 40 queued chunks are read, then nothing yields', async () => {
+    const c = steppingClock();
+    const reader = new StreamReader(tricklingStream(new Uint8Array(40 * 1024), 1024), 1 << 22);
+    while (await reader.fill()) c.advance(1);
+    expect(c.yields()).toBe(0);
+  });
+});

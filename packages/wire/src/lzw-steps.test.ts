@@ -77,6 +77,32 @@ describe('LzwDecompressor', () => {
     expect(d.produced).toBeLessThanOrEqual(1_000_000);
   });
 
+  it('given output that outgrows 4 MiB, when stepped, then each growth copies in steps of its own that decode nothing, and the result is exact', () => {
+    // Mostly zeros with a marker every 4,099 bytes: it compresses ~500×, so the output buffer starts small and grows
+    // several times, and a misplaced byte would show.
+    const big = new Uint8Array(24 << 20);
+    for (let i = 0; i < big.length; i += 4099) big[i] = (i >>> 12) & 0xff;
+    const d = new LzwDecompressor(lzwCompress(big), 40 << 20);
+    let copySteps = 0;
+    let peakHeld = 0;
+    for (;;) {
+      const before = d.produced;
+      const heldBefore = d.held;
+      const done = d.step(1 << 20);
+      peakHeld = Math.max(peakHeld, d.held);
+      if (done) break;
+      if (d.produced === before) {
+        copySteps++;
+        // While copying, both buffers are accounted.
+        expect(d.held).toBeGreaterThan(heldBefore > 4 << 20 ? 4 << 20 : 0);
+      }
+    }
+    // 8→16 MiB takes 2 copy steps, 16→32 MiB 4 (the 4→8 MiB growth is one copy inside a decode step).
+    expect(copySteps).toBeGreaterThanOrEqual(6);
+    expect(peakHeld).toBeGreaterThan(32 << 20);
+    expect(same(d.result(), big)).toBe(true);
+  });
+
   it('given a truncated stream, when stepped to its end, then ERR_LZW', () => {
     const compressed = lzwCompress(noise(10_000));
     const d = new LzwDecompressor(compressed.subarray(0, compressed.length - 100));

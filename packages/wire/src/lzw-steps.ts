@@ -19,9 +19,21 @@ import {
 const DICTIONARY = 4096;
 const HASH_SLOTS = 1 << 14;
 
+/** The longest string one LZW code can stand for (a slice may overshoot its bound by this much). */
+const MAX_ENTRY = 4096;
+
+/**
+ * An output buffer past this size grows by copying this much per step instead of all at once: doubling a 16 MiB
+ * buffer in one call copied 16 MiB into fresh pages and held the event loop for 19 ms (issue #12's bound is 20).
+ */
+const GROW_SLICE = 4 << 20;
+
 /** Decompresses one LZW stream a slice at a time. */
 export class LzwDecompressor {
   private readonly s: DecodeState;
+  /** The larger buffer being filled while the output grows in slices; `copied` bytes of it are done. */
+  private next: Uint8Array | undefined;
+  private copied = 0;
 
   /** @param maxSize - output bound: a slice throws `ERR_TOO_LARGE` the moment output would pass it. */
   constructor(data: Uint8Array, maxSize: number = DEFAULT_MAX_DECOMPRESSED) {
@@ -41,17 +53,40 @@ export class LzwDecompressor {
 
   /** Bytes of output buffer held (what a caller should account as memory in use). */
   get held(): number {
-    return this.s.out.length;
+    return this.s.out.length + (this.next?.length ?? 0);
   }
 
   /**
    * Decompresses until about `bytes` more bytes of output exist (one dictionary entry may overshoot by up to 4 KiB)
    * or the stream ends; returns {@link LzwDecompressor.done}. Throws `ERR_LZW` or `ERR_TOO_LARGE` as
-   * `lzwDecompress` does.
+   * `lzwDecompress` does. A step that has to grow a large output buffer (past {@link GROW_SLICE}) copies a slice of
+   * it and decodes nothing; the steps after it go on decoding.
    */
   step(bytes: number): boolean {
-    if (!this.s.done) decodeSlice(this.s, this.s.o + Math.max(1, bytes));
-    return this.s.done;
+    const s = this.s;
+    if (s.done) return true;
+    const until = s.o + Math.max(1, bytes);
+    if (this.next === undefined && s.out.length > GROW_SLICE) {
+      const need = Math.min(s.maxSize, until + MAX_ENTRY);
+      if (need > s.out.length) {
+        let size = s.out.length * 2;
+        while (size < need) size *= 2;
+        this.next = new Uint8Array(Math.min(size, s.maxSize));
+        this.copied = 0;
+      }
+    }
+    if (this.next !== undefined) {
+      const end = Math.min(s.o, this.copied + GROW_SLICE);
+      this.next.set(s.out.subarray(this.copied, end), this.copied);
+      this.copied = end;
+      if (end === s.o) {
+        s.out = this.next;
+        this.next = undefined;
+      }
+      return false;
+    }
+    decodeSlice(s, until);
+    return s.done;
   }
 
   /** The output once done (a view of this decompressor's buffer, not copied). */
