@@ -111,6 +111,37 @@ describe('post-join push/pull', () => {
     expect(b.node.member('c')).toBeUndefined();
   });
 
+  it('given the same gap, when the post-join push/pull brings c, then b lists c without queueing c\'s alive for gossip (old news to the others)', async () => {
+    cluster = new TestCluster('post-join-quiet');
+    const overrides = { pushPullIntervalMs: 0, postJoinPushPullDelayMs: 2_000 };
+    const a = await cluster.add('a', overrides);
+    let queuedAtDial = -1;
+    const b = await cluster.add('b', overrides, undefined, {
+      wrap: (t: Transport): Transport =>
+        Object.assign(Object.create(t) as Transport, {
+          start: (handlers: TransportHandlers) => t.start(handlers),
+          dial: (to: string, options?: DialOptions) => {
+            queuedAtDial = b.node.numQueuedBroadcasts();
+            return t.dial(to, options);
+          },
+        }),
+    });
+    const c = await cluster.add('c', overrides);
+    await cluster.run(b.node.join([a.address]));
+    const cut = cluster.network.partition([b.address]);
+    await cluster.run(c.node.join([a.address]));
+    await cluster.advance(1_500);
+    cut.heal();
+    let queuedAtJoin = -1;
+    b.node.on('join', (e) => {
+      if (e.member.name === 'c') queuedAtJoin = b.node.numQueuedBroadcasts();
+    });
+    expect(await cluster.clock.runUntil(() => b.node.member('c')?.state === 'alive', 20_000)).toBe(true);
+    // Between the dial and the merge the queue can only shrink (b's own refutation finishing its sends).
+    expect(queuedAtDial).toBeGreaterThanOrEqual(0);
+    expect(queuedAtJoin).toBeLessThanOrEqual(queuedAtDial);
+  });
+
   it('given the same gap and postJoinPushPullDelayMs 2000 (LAN default), when time passes, then b learns c within 2 × 2000 ms of its join', async () => {
     const { closedAt } = await gapScenario(2_000);
     expect(closedAt).toBeDefined();

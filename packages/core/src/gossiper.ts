@@ -10,7 +10,8 @@
  *   wake-up costs ~70 µs in Node.
  * - After a successful join, an extra push/pull with a random alive peer a few seconds later repairs views a
  *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one; it is
- *   repeated (up to 4 in all) while the previous one failed or brought new members.
+ *   repeated while the previous one brought new members (up to 8 in all) or failed (up to 4 in all), and what it
+ *   brings is merged quietly (see Membership.mergeEntry).
  */
 import type { TimerHandle } from '@gossip/transport';
 import type { EngineContext } from './context.js';
@@ -18,8 +19,14 @@ import { hostPort } from './member.js';
 import { COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
 
-/** Most post-join push/pulls, the first included (see `schedulePostJoinPushPull`). */
+/** Most post-join push/pulls while they fail, the first included (see `schedulePostJoinPushPull`). */
 export const POST_JOIN_ATTEMPTS = 4;
+
+/** Most post-join push/pulls while they bring new members, the first included. */
+export const POST_JOIN_LEARNING_ATTEMPTS = 8;
+
+/** The delay between post-join push/pulls doubles this many times at most (to 8 × `postJoinPushPullDelayMs`). */
+const POST_JOIN_DOUBLINGS = 3;
 
 /** memberlist's `pushPullScale`: ×1 up to 32 nodes, then one more multiple per doubling. */
 export function pushPullScale(intervalMs: number, n: number): number {
@@ -75,23 +82,27 @@ export class Gossiper {
    * nodes) and the peer's view is as complete as gossip alone makes it, and spread so the storm's joiners do not
    * all exchange at once. One is pending at a time; a later join while it is pending does not add another.
    * It is the only repair of a view a storm left incomplete before the first periodic push/pull (3 minutes at
-   * 1,000 nodes), so while one fails (a peer too busy to answer in time) or still brings members new to us (the
-   * storm is still going: the early joiners of a big one learn most of it this way), another follows with another
-   * random peer after twice the delay, up to {@link POST_JOIN_ATTEMPTS} in all (the last one 15–30 delays after
-   * the join). A 1,000-member push/pull costs a few milliseconds of CPU.
+   * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_ATTEMPTS} in all)
+   * or still brings members new to us (the storm is still going: the early joiners of a big one learn most of it
+   * this way; up to {@link POST_JOIN_LEARNING_ATTEMPTS}), another follows with another random peer after twice
+   * the delay, at most 8 delays. A storm's late joiner that stopped while it still brought news could miss an
+   * early member for minutes: that member's gossip had long ended, and no periodic push/pull was due.
+   *
+   * What it brings is merged quietly (Membership.mergeEntry): the peer is a member of the cluster we joined, and
+   * what it lists is news to us alone. A 1,000-member push/pull costs a few milliseconds of CPU.
    */
   schedulePostJoinPushPull(attempt = 1): void {
     const ctx = this.ctx;
-    const d = ctx.config.postJoinPushPullDelayMs * 2 ** (attempt - 1);
+    const d = ctx.config.postJoinPushPullDelayMs * 2 ** Math.min(attempt - 1, POST_JOIN_DOUBLINGS);
     if (this.stopped || d <= 0 || this.postJoinTimer !== undefined) return;
     const delay = d + ctx.stagger(d);
     this.postJoinTimer = ctx.clock.setTimeout(() => {
       this.postJoinTimer = undefined;
       if (this.stopped) return;
       const before = ctx.table.size;
-      void this.pushPull().then((ok) => {
-        const learned = ctx.table.size > before;
-        if ((!ok || learned) && attempt < POST_JOIN_ATTEMPTS) this.schedulePostJoinPushPull(attempt + 1);
+      void this.pushPull(true).then((ok) => {
+        const again = ok ? ctx.table.size > before && attempt < POST_JOIN_LEARNING_ATTEMPTS : attempt < POST_JOIN_ATTEMPTS;
+        if (again) this.schedulePostJoinPushPull(attempt + 1);
       });
     }, delay);
   }
@@ -165,14 +176,15 @@ export class Gossiper {
 
   /**
    * One anti-entropy exchange with a random alive peer (memberlist's `pushPull`). Resolves false if it failed,
-   * true if it worked or there was nobody to ask.
+   * true if it worked or there was nobody to ask. `quiet`: merge the answer without gossiping the members new to
+   * us (see Membership.mergeEntry).
    */
-  async pushPull(): Promise<boolean> {
+  async pushPull(quiet = false): Promise<boolean> {
     const ctx = this.ctx;
     const [peer] = ctx.table.kRandom(1, (n) => n.name === ctx.name || n.state !== 'alive');
     if (peer === undefined) return true;
     try {
-      await this.streams.pushPull(hostPort(peer.ip, peer.port), false);
+      await this.streams.pushPull(hostPort(peer.ip, peer.port), false, undefined, undefined, quiet ? () => true : undefined);
       return true;
     } catch (err) {
       if (!ctx.shuttingDown) ctx.logger.warn({ err, peer: peer.name }, 'push/pull failed');

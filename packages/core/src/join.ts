@@ -99,11 +99,11 @@ export function hedgedJoinExchange(
   target: string,
   knownBefore: ReadonlySet<string>,
   signal: AbortSignalLike | undefined,
-  fromSeed?: () => boolean,
+  quiet?: () => boolean,
 ): Promise<void> {
   const timeoutMs = Math.max(ctx.config.joinTimeoutMs, ctx.config.tcpTimeoutMs);
   const hedgeMs = ctx.config.joinHedgeMs;
-  if (hedgeMs <= 0 || announce === undefined) return streams.pushPull(target, true, signal, timeoutMs, fromSeed);
+  if (hedgeMs <= 0 || announce === undefined) return streams.pushPull(target, true, signal, timeoutMs, quiet);
   // Hedges stop once any exchange answered; the one with `target` runs to its end even after a hedge answered:
   // a member's view may still lack what the storm's gossip no longer carries, and the seed's answer fills it
   // (merged as an ordinary answer, so the members new to us then are gossiped).
@@ -137,7 +137,7 @@ export function hedgedJoinExchange(
         if (other !== undefined && other !== target) {
           hedging = true;
           ctx.metrics.incrCounter(MetricNames.joinHedge, 1, { kind: 'push_pull' });
-          streams.pushPull(other, true, hedges.signal, timeoutMs, fromSeed).then(
+          streams.pushPull(other, true, hedges.signal, timeoutMs, quiet).then(
             () => finish(),
             (err: unknown) => {
               hedging = false;
@@ -149,7 +149,7 @@ export function hedgedJoinExchange(
       timer = ctx.clock.setTimeout(tick, hedgeMs);
     };
     timer = ctx.clock.setTimeout(tick, hedgeMs);
-    streams.pushPull(target, true, signal, timeoutMs, fromSeed).then(
+    streams.pushPull(target, true, signal, timeoutMs, quiet).then(
       () => finish(),
       (err: unknown) => {
         if (!settled) finish(err);
@@ -182,10 +182,10 @@ export async function joinCluster(
   // A join that began knowing nobody but ourselves merges its first answer quietly (Membership.mergeEntry): the
   // members it lists are news to us alone. Later answers may come from another cluster and are gossiped as usual.
   let quietAnswerLeft = knownBefore.size <= 1;
-  const fromSeed = (): boolean => {
-    const quiet = quietAnswerLeft;
+  const quiet = (): boolean => {
+    const first = quietAnswerLeft;
     quietAnswerLeft = false;
-    return quiet;
+    return first;
   };
   // Backoffs in progress end early once any address answered (nothing left to retry for) or the join ends.
   let wakeAll!: () => void;
@@ -201,7 +201,7 @@ export async function joinCluster(
     for (let attempt = 1; ; attempt++) {
       const target = attempt === 1 ? address : (spreadTarget(ctx, knownBefore) ?? address);
       try {
-        await hedgedJoinExchange(ctx, streams, announce, target, knownBefore, signal, fromSeed);
+        await hedgedJoinExchange(ctx, streams, announce, target, knownBefore, signal, quiet);
         joined++;
         wakeAll();
         return;

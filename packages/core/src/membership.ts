@@ -42,10 +42,11 @@ export interface AliveOptions {
   /** Called once the resulting broadcast has been sent its retransmit count (or replaced). */
   onBroadcastDone?: () => void;
   /**
-   * Learned from the state of the seed we joined through while we knew nobody else: a member new to us is listed
-   * without queueing its alive for gossip (see {@link Membership.mergeEntry}).
+   * Learned from a push/pull that only repairs our own view (the first answer to a join that began while we knew
+   * nobody else, or a post-join push/pull): a member new to us is listed without queueing its alive for gossip
+   * (see {@link Membership.mergeEntry}).
    */
-  fromSeed?: boolean;
+  quiet?: boolean;
 }
 
 /** An expired suspicion as {@link Membership} tracks it. */
@@ -203,14 +204,14 @@ export class Membership {
         applied = shared.message();
         const onDone = options.onBroadcastDone;
         // A member new to us from our first seed's list is old news to everyone else: nothing to gossip.
-        if (!(isNew && options.fromSeed === true)) {
+        if (!(isNew && options.quiet === true)) {
           this.ctx.broadcasts.queueBroadcast(
             onDone === undefined ? shared : new MemberlistBroadcast(a.node, applied, onDone),
           );
         }
       } else {
         applied = encodeAlive(a);
-        if (!(isNew && options.fromSeed === true)) this.broadcast(a.node, applied, options.onBroadcastDone);
+        if (!(isNew && options.quiet === true)) this.broadcast(a.node, applied, options.onBroadcastDone);
       }
       record.info = info;
       record.incarnation = a.incarnation;
@@ -384,19 +385,21 @@ export class Membership {
 
   /**
    * Applies one entry of a remote node list (see {@link Membership.mergeState}); push/pull merges it in batches.
-   * `fromSeed`: the list is the first answer to a join that began while we knew nobody else. memberlist re-gossips
-   * every member new to it, so each fresh joiner of an N-node cluster sends N alives its retransmit count of times
-   * (16,000 messages at N = 1,000), all of them old news to every other member, and a join storm's gossip grows
-   * as N². Members new to us are listed quietly then; refutations, suspicions and news about members we knew are
-   * gossiped as usual, and so is any later answer (our first seed's cluster may not know another seed's members).
+   * `quiet`: the list only repairs our own view: the first answer to a join that began while we knew nobody else,
+   * or a post-join push/pull with a member of the cluster we joined. memberlist re-gossips every member new to it,
+   * so each fresh joiner of an N-node cluster sends N alives its retransmit count of times (16,000 messages at
+   * N = 1,000), all of them old news to every other member, and a join storm's gossip grows as N². Members new to
+   * us are listed quietly then; refutations, suspicions and news about members we knew are gossiped as usual, and
+   * so is any other answer (a second seed's cluster may not know the first one's members; a periodic push/pull
+   * may bridge a healed partition).
    */
-  mergeEntry(r: PushNodeState, fromSeed = false): void {
+  mergeEntry(r: PushNodeState, quiet = false): void {
     const meta = r.meta;
     switch (r.state) {
       case NodeState.Alive:
         this.aliveNode(
           { incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta, vsn: r.vsn },
-          { fromSeed },
+          { quiet },
         );
         break;
       case NodeState.Left:

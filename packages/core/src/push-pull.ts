@@ -56,7 +56,7 @@ export class PushPullState {
     join: boolean,
     remote: PushNodeState[],
     userState: Uint8Array,
-    fromSeed = false,
+    quiet = false,
   ): Promise<void> {
     const ctx = this.ctx;
     await this.verifyProtocol(remote);
@@ -75,7 +75,7 @@ export class PushPullState {
         });
       }
     }
-    await inBatches(ctx, remote, (r) => this.membership.mergeEntry(r, fromSeed));
+    await inBatches(ctx, remote, (r) => this.membership.mergeEntry(r, quiet));
     const delegate = ctx.config.delegate;
     if (userState.length > 0 && delegate?.mergeRemoteState !== undefined) {
       try {

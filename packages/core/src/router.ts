@@ -146,11 +146,11 @@ export class InboundRouter implements PacketInbound, StreamInbound {
 
   /**
    * A remote push/pull (served or dialed): ports fixed up, then verified and merged in batches; rejects with a
-   * MemberlistError. `fromSeed`: the answer to our own join while we knew nobody else (see Membership.mergeEntry).
+   * MemberlistError. `quiet`: an answer that only repairs our own view (see Membership.mergeEntry).
    */
-  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array, fromSeed = false): Promise<void> {
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array, quiet = false): Promise<void> {
     for (const s of states) s.port = this.fixPort(s.port);
-    return this.pushPull.mergeRemoteState(join, states, userState, fromSeed);
+    return this.pushPull.mergeRemoteState(join, states, userState, quiet);
   }
 
   /** A user message, from a datagram or a stream, for the delegate's `notifyMsg`. */

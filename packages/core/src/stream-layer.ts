@@ -46,9 +46,9 @@ export interface StreamInbound {
   localState(join: boolean): PushPull;
   /**
    * Merges a remote push/pull, in batches across event-loop turns; rejects with a MemberlistError when it is
-   * refused (versions, merge veto). `fromSeed`: the answer to our own join while we knew nobody else.
+   * refused (versions, merge veto). `quiet`: an answer that only repairs our own view (see Membership.mergeEntry).
    */
-  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array, fromSeed?: boolean): Promise<void>;
+  mergeRemoteState(join: boolean, states: PushNodeState[], userState: Uint8Array, quiet?: boolean): Promise<void>;
   /** A reliable user message arrived. */
   userMessage(payload: Uint8Array): void;
 }
@@ -239,15 +239,15 @@ export class StreamLayer {
 
   /**
    * Push/pull with `address` (memberlist's `pushPullNode`): send our state, read theirs, merge it, all within
-   * `timeoutMs` (default `tcpTimeoutMs`); the connect alone gets at most `tcpTimeoutMs`. `fromSeed`, asked once
-   * the answer is read: whether it is a fresh joiner's first seed answer (see Membership.mergeEntry).
+   * `timeoutMs` (default `tcpTimeoutMs`); the connect alone gets at most `tcpTimeoutMs`. `quiet`, asked once
+   * the answer is read: whether it only repairs our own view (see Membership.mergeEntry).
    */
   async pushPull(
     address: string,
     join: boolean,
     signal?: AbortSignalLike,
     timeoutMs?: number,
-    fromSeed?: () => boolean,
+    quiet?: () => boolean,
   ): Promise<void> {
     const ctx = this.ctx;
     const started = ctx.clock.now();
@@ -266,7 +266,7 @@ export class StreamLayer {
       throw asMemberlistError(err, 'failed to read remote state');
     }
     ctx.metrics.addSample(MetricNames.sizeRemote, msg.length);
-    await this.router().mergeRemoteState(join, remote.states, remote.userState, fromSeed?.() === true);
+    await this.router().mergeRemoteState(join, remote.states, remote.userState, quiet?.() === true);
     ctx.metrics.addSample(MetricNames.pushPullNode, ctx.clock.now() - started);
   }
 
