@@ -225,6 +225,23 @@ const CHUNK = 32;
  * and lower-bound searches cost O(log n + CHUNK) with contiguous memory, which beats a pointer-based tree for the
  * queue sizes gossip sees (up to tens of thousands).
  */
+/**
+ * `chunk.splice(i, 0, e)` without splice's result array: every gossip send deletes and reinserts its entries, and
+ * those throw-away arrays were 8% of all bytes a 1,024-node join storm allocated.
+ */
+function insertAt(chunk: Entry[], i: number, e: Entry): void {
+  chunk.push(e);
+  for (let k = chunk.length - 1; k > i; k--) chunk[k] = chunk[k - 1]!;
+  chunk[i] = e;
+}
+
+/** `chunk.splice(i, 1)` without its result array (see {@link insertAt}). */
+function removeAt(chunk: Entry[], i: number): void {
+  const last = chunk.length - 1;
+  for (let k = i; k < last; k++) chunk[k] = chunk[k + 1]!;
+  chunk.pop();
+}
+
 class OrderedEntries {
   private chunks: Entry[][] = [];
   size = 0;
@@ -248,7 +265,7 @@ class OrderedEntries {
     let ci = this.chunkFor(e);
     if (ci === this.chunks.length) ci -= 1;
     const chunk = this.chunks[ci]!;
-    chunk.splice(searchEntry(chunk, e), 0, e);
+    insertAt(chunk, searchEntry(chunk, e), e);
     if (chunk.length > 2 * CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(CHUNK));
   }
 
@@ -258,7 +275,7 @@ class OrderedEntries {
     if (!chunk) return false;
     const i = searchEntry(chunk, e);
     if (chunk[i] !== e) return false;
-    chunk.splice(i, 1);
+    removeAt(chunk, i);
     this.size -= 1;
     if (chunk.length === 0) this.chunks.splice(ci, 1);
     return true;

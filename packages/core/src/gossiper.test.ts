@@ -49,7 +49,7 @@ function postJoinRig(answer: (n: number) => boolean | Error): { clock: VirtualCl
       },
       kRandom: () => [peer],
     },
-    cancelTimer: (t: unknown) => (t === undefined ? undefined : (clock.clearTimeout(t as never), undefined)),
+    cancelTimer: (t: unknown) => (t === undefined ? undefined : (clock.clearTimeout(t), undefined)),
   } as unknown as EngineContext;
   const streams = {
     pushPull: (_address: string, _join: boolean, _signal: unknown, _timeout: unknown, quiet?: () => boolean) => {

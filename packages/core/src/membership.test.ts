@@ -1,5 +1,6 @@
 import { encodeAlive, encodeCompound, encodeCompress, encodeDead, encodeSuspect, ipToBytes } from '@gossip/wire';
 import type { Alive } from '@gossip/wire';
+import type { InboundPacket, Transport, TransportHandlers } from '@gossip/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MemberEvent } from './index.js';
 import { TestCluster, type TestNode } from '../test/harness.js';
@@ -33,6 +34,31 @@ async function deliver(a: TestNode, ...msgs: Uint8Array[]): Promise<void> {
 }
 
 describe('alive messages', () => {
+  it('given an alive decoded as views into its datagram, when the datagram\'s bytes are overwritten afterwards, then the member keeps its address, meta and versions (what is kept was copied)', async () => {
+    cluster = new TestCluster('alive-views');
+    const received: Uint8Array[] = [];
+    const capture = (t: Transport): Transport =>
+      Object.assign(Object.create(t) as Transport, {
+        start: (handlers: TransportHandlers) =>
+          t.start({
+            ...handlers,
+            onPacket: (p: InboundPacket) => {
+              handlers.onPacket(p);
+              received.push(p.data);
+            },
+          }),
+      });
+    const a = await cluster.add('a', {}, undefined, { wrap: capture });
+    peer = await RawPeer.start(cluster.network, '10.0.0.50:7946');
+    // An address and metadata no other test interned, so nothing is shared from before.
+    await deliver(a, alive('xv', 3, { addr: ipToBytes('10.77.0.9'), meta: Uint8Array.of(41, 42), vsn: Uint8Array.of(1, 5, 3, 1, 2, 1) }));
+    expect(received.length).toBeGreaterThan(0);
+    for (const data of received) data.fill(0xee);
+    await cluster.advance(1_000);
+    const x = a.node.member('xv')!;
+    expect([x.address, [...x.meta], x.pmin, x.pmax, x.pcur, x.dmin, x.dmax, x.dcur]).toEqual(['10.77.0.9:7946', [41, 42], 1, 5, 3, 1, 2, 1]);
+  });
+
   it('given an unknown node, when an alive arrives, then it joins with the advertised address, meta and versions', async () => {
     const { a, events } = await setup('alive-new');
     await deliver(a, alive('x', 3, { meta: Uint8Array.of(1, 2), vsn: Uint8Array.of(1, 5, 3, 1, 2, 1) }));

@@ -275,7 +275,8 @@ export class PacketLayer {
         continue;
       }
       try {
-        decoded.push(decodeMessage(msg, this.limits));
+        // Views, not copies: an alive's bytes are copied only where they are kept (interned with the member).
+        decoded.push(decodeMessage(msg, this.limits, VIEWS));
       } catch (err) {
         this.ctx.drop('packet', wireCode(err), describe(err), from);
       }
@@ -283,6 +284,9 @@ export class PacketLayer {
     return decoded;
   }
 }
+
+/** Decode byte fields as views into the datagram (see `DecodeOptions`). */
+const VIEWS = { views: true } as const;
 
 /** The drop reason for a failure: the wire error's code, or a generic malformed. */
 export function wireCode(err: unknown): string {

@@ -178,7 +178,7 @@ export class StreamLayer {
     const ctx = this.ctx;
     switch (msg[0]) {
       case MessageType.User: {
-        const payload = this.decodeOrDrop(from, 'user message', () => decodeUserStream(msg, this.limits));
+        const payload = this.decodeOrDrop(from, 'user message', () => decodeUserStream(msg, this.limits, { views: true }));
         if (payload !== undefined && payload.length > 0) inbound.userMessage(payload);
         return;
       }
@@ -419,7 +419,8 @@ export class StreamLayer {
 
   /** Decodes a remote push/pull `pushPullBatchSize` node entries per turn; wire errors are thrown as they are. */
   private async decodePushPull(msg: Uint8Array, deadline: number): Promise<PushPull> {
-    const decoder = new PushPullDecoder(msg, this.limits);
+    // Views into the frame, not copies: what the merge keeps is copied when the member is interned.
+    const decoder = new PushPullDecoder(msg, this.limits, { views: true });
     const batch = this.ctx.config.pushPullBatchSize;
     await runSteps(this.ctx, (n) => decoder.step(n), batch, deadline);
     return decoder.result();

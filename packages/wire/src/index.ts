@@ -44,6 +44,7 @@ export {
   decodePing,
   decodeSuspect,
 } from './decode.js';
+export type { DecodeOptions } from './decode.js';
 export { decodeMessage } from './message.js';
 export type { DecodedMessage, DecodedMessageType } from './message.js';
 

@@ -51,6 +51,16 @@ describe('decodeMessage', () => {
     expect(decodeMessage(encodePushPull(pp))).toEqual({ type: 'pushPull', body: pp });
   });
 
+  it('given views, when an alive is decoded, then its address, metadata and versions share the message buffer; without, they are copies', () => {
+    const msg = encodeAlive({ incarnation: 7, node: 'n', addr: Uint8Array.of(10, 0, 0, 1), port: 7946, meta: Uint8Array.of(9, 9), vsn: makeVsn() });
+    const viewed = decodeMessage(msg, undefined, { views: true });
+    const copied = decodeMessage(msg);
+    expect(viewed).toEqual(copied);
+    if (viewed.type !== 'alive' || copied.type !== 'alive') throw new Error('not an alive');
+    for (const b of [viewed.body.addr, viewed.body.meta!, viewed.body.vsn]) expect(b.buffer).toBe(msg.buffer);
+    for (const b of [copied.body.addr, copied.body.meta!, copied.body.vsn]) expect(b.buffer).not.toBe(msg.buffer);
+  });
+
   it('given an empty message, a wrapper-only type or an unknown type, when decoded, then ERR_EMPTY or ERR_UNKNOWN_TYPE', () => {
     expect(codeOf(() => decodeMessage(new Uint8Array(0)))).toBe('ERR_EMPTY');
     for (const t of [10, 12, 14, 244, 255]) expect(codeOf(() => decodeMessage(new Uint8Array([t, 0x80])))).toBe('ERR_UNKNOWN_TYPE');

@@ -4,7 +4,7 @@
 import type { DecodedCompound } from './compound.js';
 import { decodeCompound } from './compound.js';
 import { readCompress } from './compress.js';
-import { readAck, readAlive, readErr, readIndirectPing, readNack, readPing, readSuspect } from './decode.js';
+import { type DecodeOptions, readAck, readAlive, readErr, readIndirectPing, readNack, readPing, readSuspect } from './decode.js';
 import { WireError } from './errors.js';
 import type { WireLimits } from './limits.js';
 import type {
@@ -50,7 +50,7 @@ export type DecodedMessageType = DecodedMessage['type'];
  * user messages, which carry a msgpack header, are read with `decodeUserStream` instead. `hasCrcMsg`,
  * `encryptMsg`, the label marker and unknown values are `ERR_UNKNOWN_TYPE`: they are not messages at this layer.
  */
-export function decodeMessage(msg: Uint8Array, limits?: WireLimits): DecodedMessage {
+export function decodeMessage(msg: Uint8Array, limits?: WireLimits, options: DecodeOptions = {}): DecodedMessage {
   if (msg.length === 0) throw new WireError('ERR_EMPTY', 'empty message');
   const type = msg[0]!;
   switch (type) {
@@ -65,7 +65,7 @@ export function decodeMessage(msg: Uint8Array, limits?: WireLimits): DecodedMess
     case MessageType.Suspect:
       return { type: 'suspect', body: readSuspect(new Reader(msg, 1)) };
     case MessageType.Alive:
-      return { type: 'alive', body: readAlive(new Reader(msg, 1)) };
+      return { type: 'alive', body: readAlive(new Reader(msg, 1), options.views === true) };
     case MessageType.Dead:
       return { type: 'dead', body: readSuspect(new Reader(msg, 1)) };
     case MessageType.Err:

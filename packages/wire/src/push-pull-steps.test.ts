@@ -27,6 +27,24 @@ describe('PushPullDecoder', () => {
     expect(d.result()).toEqual(decodePushPull(msg));
   });
 
+  it('given views, when a push/pull is decoded, then the values are the same but byte fields and the user state share the message buffer', () => {
+    const msg = encodePushPull(pushPull(10, 50));
+    const d = new PushPullDecoder(msg, undefined, { views: true });
+    while (!d.step(4));
+    const viewed = d.result();
+    expect(viewed).toEqual(decodePushPull(msg));
+    for (const s of viewed.states) {
+      expect(s.addr.buffer).toBe(msg.buffer);
+      expect(s.vsn.buffer).toBe(msg.buffer);
+      if (s.meta !== null) expect(s.meta.buffer).toBe(msg.buffer);
+    }
+    expect(viewed.userState.buffer).toBe(msg.buffer);
+    const copied = new PushPullDecoder(msg);
+    while (!copied.step(4));
+    expect(copied.result().states[1]!.addr.buffer).not.toBe(msg.buffer);
+    expect(copied.result().userState.buffer).not.toBe(msg.buffer);
+  });
+
   it('given a header announcing more nodes than the limit, when constructed, then ERR_TOO_LARGE before any state is read', () => {
     const msg = encodePushPull(pushPull(10, 0));
     expect(() => new PushPullDecoder(msg, { maxPushPullNodes: 5 })).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));

@@ -4,7 +4,7 @@
  * those of `decodePushPull` / `encodePushPull`, which share the same readers and writers.
  */
 import { WireError } from './errors.js';
-import { bodyReader } from './decode.js';
+import { type DecodeOptions, bodyReader } from './decode.js';
 import type { WireLimits } from './limits.js';
 import type { PushNodeState, PushPull } from './messages.js';
 import { MessageType } from './messages.js';
@@ -31,11 +31,13 @@ export class PushPullDecoder {
 
   /**
    * Reads and checks the header at once: counts beyond `limits` are `ERR_TOO_LARGE` before anything is
-   * allocated, a node count beyond the input is `ERR_TRUNCATED`.
+   * allocated, a node count beyond the input is `ERR_TRUNCATED`. Byte fields and the user state are copies unless
+   * `options.views` (see {@link DecodeOptions}).
    */
   constructor(
     private readonly msg: Uint8Array,
     limits?: WireLimits,
+    private readonly options: DecodeOptions = {},
   ) {
     this.r = bodyReader(msg, MessageType.PushPull, 'pushPull');
     const header = readPushPullHeader(this.r);
@@ -56,10 +58,12 @@ export class PushPullDecoder {
   step(k: number): boolean {
     if (this.userState !== undefined) return true;
     const end = Math.min(this.nodes, this.states.length + Math.max(1, k));
-    while (this.states.length < end) this.states.push(readPushNodeState(this.r));
+    const views = this.options.views === true;
+    while (this.states.length < end) this.states.push(readPushNodeState(this.r, views));
     if (this.states.length < this.nodes) return false;
     if (this.userStateLen > this.r.remaining) throw new WireError('ERR_TRUNCATED', 'truncated input: push/pull user state');
-    this.userState = this.msg.slice(this.r.pos, this.r.pos + this.userStateLen);
+    const { pos } = this.r;
+    this.userState = views ? this.msg.subarray(pos, pos + this.userStateLen) : this.msg.slice(pos, pos + this.userStateLen);
     return true;
   }
 

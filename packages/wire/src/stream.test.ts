@@ -62,6 +62,12 @@ describe('push/pull', () => {
 });
 
 describe('stream user message', () => {
+  it('given views, when a user message is decoded, then the payload shares the frame buffer; without, it is a copy', () => {
+    const frame = encodeUserStream(new Uint8Array(300).fill(7));
+    expect(decodeUserStream(frame, undefined, { views: true }).buffer).toBe(frame.buffer);
+    expect(decodeUserStream(frame).buffer).not.toBe(frame.buffer);
+  });
+
   it('given a payload, when encoded and decoded, then it comes back; 300 bytes use cd (v0.2.2) or d1 (HEAD)', () => {
     const p = new Uint8Array(300).fill(7);
     expect(decodeUserStream(encodeUserStream(p))).toEqual(p);

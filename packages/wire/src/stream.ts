@@ -5,7 +5,7 @@
  */
 import { WireError, invalidArgument } from './errors.js';
 import { checkBytes, checkUint, checkVsn, sharedWriter } from './encode.js';
-import { bodyReader } from './decode.js';
+import { type DecodeOptions, bodyReader } from './decode.js';
 import { MAX_UINT16, MAX_UINT32, PUSH_NODE_STATE_KEYS, PUSH_PULL_HEADER_KEYS, USER_MSG_HEADER_KEYS } from './keys.js';
 import type { WireLimits } from './limits.js';
 import { resolveLimits } from './limits.js';
@@ -111,7 +111,8 @@ export function checkPushPullHeader(h: PushPullHeader, limits?: WireLimits): voi
 }
 
 /** Reads one `pushNodeState`. */
-export function readPushNodeState(r: Reader): PushNodeState {
+/** Reads one push/pull node state; byte fields are copies unless `views` (see {@link DecodeOptions}). */
+export function readPushNodeState(r: Reader, views = false): PushNodeState {
   let name = '';
   let addr = EMPTY;
   let port = 0;
@@ -122,13 +123,13 @@ export function readPushNodeState(r: Reader): PushNodeState {
   for (let n = r.mapLen(); n > 0; n--) {
     switch (r.key(PUSH_NODE_STATE_KEYS)) {
       case 0:
-        addr = r.bytes() ?? EMPTY;
+        addr = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
         break;
       case 1:
         incarnation = r.uint(MAX_UINT32);
         break;
       case 2:
-        meta = r.bytes();
+        meta = views ? r.bytesView() : r.bytes();
         break;
       case 3:
         name = r.str();
@@ -140,7 +141,7 @@ export function readPushNodeState(r: Reader): PushNodeState {
         state = r.int();
         break;
       case 6:
-        vsn = r.bytes() ?? EMPTY;
+        vsn = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
         break;
       default:
         r.skip();
@@ -196,11 +197,11 @@ export function checkUserMsgLen(len: number, limits?: WireLimits): void {
   if (len > max) throw new WireError('ERR_TOO_LARGE', `user message of ${len} bytes, limit ${max}`);
 }
 
-/** Decodes a whole stream user message (type byte included) and returns a copy of its payload. */
-export function decodeUserStream(msg: Uint8Array, limits?: WireLimits): Uint8Array {
+/** Decodes a whole stream user message (type byte included) and returns its payload: a copy, or a view with `views`. */
+export function decodeUserStream(msg: Uint8Array, limits?: WireLimits, options: DecodeOptions = {}): Uint8Array {
   const r = bodyReader(msg, MessageType.User, 'user');
   const { userMsgLen } = readUserMsgHeader(r);
   checkUserMsgLen(userMsgLen, limits);
   if (userMsgLen > r.remaining) throw new WireError('ERR_TRUNCATED', 'truncated input: user message payload');
-  return msg.slice(r.pos, r.pos + userMsgLen);
+  return options.views === true ? msg.subarray(r.pos, r.pos + userMsgLen) : msg.slice(r.pos, r.pos + userMsgLen);
 }
