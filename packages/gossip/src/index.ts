@@ -278,6 +278,7 @@ export type {
   Compress,
   Dead,
   DecodedCompound,
+  DecodeOptions,
   DecodedMessage,
   DecodedMessageType,
   ErrResp,
