@@ -106,7 +106,7 @@ describe('gossip rounds under a saturated event loop (stub engine)', () => {
     const late = {
       now: () => clock.now(),
       setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms + lateMs),
-      clearTimeout: (t: unknown) => clock.clearTimeout(t as never),
+      clearTimeout: (t: unknown) => clock.clearTimeout(t),
     };
     const peers = [1, 2, 3, 4, 5].map((i) => ({ name: `p${i}`, ip: `10.0.0.${i}`, port: 7946, state: 'alive' }));
     const sentAt: number[] = [];
