@@ -157,13 +157,19 @@ export function encodeFrame(ctx: EngineContext, message: Uint8Array, labelBytes:
 }
 
 /**
+ * Messages up to this size are compressed in one call (well under a millisecond); larger ones in steps. A whole
+ * `streamSliceBytes` (256 KiB) in one call took up to 8 ms: a 3,000-member push/pull reply.
+ */
+const ONE_SHOT_COMPRESS_BYTES = 32 * 1024;
+
+/**
  * {@link encodeFrame} with a large message compressed `streamSliceBytes` at a time, yielding between slices (see
  * steps.ts); the bytes are the same. Encryption stays one call: AES-GCM is native and fast, and one tag covers
  * the whole frame.
  */
 export async function encodeFrameInSteps(ctx: EngineContext, message: Uint8Array, labelBytes: Uint8Array): Promise<Uint8Array> {
   const slice = ctx.config.streamSliceBytes;
-  if (!ctx.config.enableCompression || message.length <= slice) return encodeFrame(ctx, message, labelBytes);
+  if (!ctx.config.enableCompression || message.length <= ONE_SHOT_COMPRESS_BYTES) return encodeFrame(ctx, message, labelBytes);
   const c = new LzwCompressor(message);
   await runSteps(ctx, (n) => c.step(n), slice);
   return seal(ctx, wrapCompressed(c.result()), labelBytes);
