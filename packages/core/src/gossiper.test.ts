@@ -1,7 +1,7 @@
 import { VirtualClock } from '@gossip/transport';
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from './context.js';
-import { Gossiper, POST_JOIN_ATTEMPTS, POST_JOIN_LEARNING_ATTEMPTS, SATURATED_FANOUT, pushPullScale } from './gossiper.js';
+import { Gossiper, POST_JOIN_ATTEMPTS, POST_JOIN_LEARNING_ATTEMPTS, pushPullScale } from './gossiper.js';
 import type { PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
 
@@ -96,60 +96,5 @@ describe('post-join push/pulls (stub engine)', () => {
     rig.start();
     await rig.clock.advance(600_000);
     expect(rig.exchanges.length).toBe(POST_JOIN_ATTEMPTS);
-  });
-});
-
-describe('gossip rounds under a saturated event loop (stub engine)', () => {
-  /** A gossiper with always something to send, 5 peers and `gossipNodes` 3, whose timers fire `lateMs` late. */
-  async function packetsPerRound(lateMs: number): Promise<number[]> {
-    const clock = new VirtualClock();
-    const late = {
-      now: () => clock.now(),
-      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms + lateMs),
-      clearTimeout: (t: unknown) => clock.clearTimeout(t),
-    };
-    const peers = [1, 2, 3, 4, 5].map((i) => ({ name: `p${i}`, ip: `10.0.0.${i}`, port: 7946, state: 'alive' }));
-    const sentAt: number[] = [];
-    const ctx = {
-      name: 'me',
-      clock: late,
-      config: { gossipIntervalMs: 200, gossipNodes: 3, pushPullIntervalMs: 0, postJoinPushPullDelayMs: 0, gossipToTheDeadTimeMs: 0 },
-      stagger: () => 0,
-      broadcasts: { numQueued: () => 1 },
-      table: { kRandom: (k: number) => peers.slice(0, k) },
-      cancelTimer: () => undefined,
-    } as unknown as EngineContext;
-    const packets = {
-      packingBudget: () => 1400,
-      getBroadcasts: () => [Uint8Array.of(1)],
-      sendMessages: () => {
-        sentAt.push(clock.now());
-        return Promise.resolve();
-      },
-    } as unknown as PacketLayer;
-    const gossiper = new Gossiper(ctx, packets, {} as StreamLayer);
-    gossiper.start();
-    await clock.advance(5_000);
-    gossiper.stop();
-    const rounds = new Map<number, number>();
-    for (const t of sentAt) rounds.set(t, (rounds.get(t) ?? 0) + 1);
-    return [...rounds.values()];
-  }
-
-  it('given timers that fire on time, when rounds run, then each goes to gossipNodes (3) peers, as in memberlist', async () => {
-    const rounds = await packetsPerRound(0);
-    expect(rounds.length).toBeGreaterThan(20);
-    expect(rounds.every((n) => n === 3)).toBe(true);
-  });
-
-  it('given timers that fire 1.5 gossip intervals late (a saturated loop), when rounds run, then each goes to one peer', async () => {
-    const rounds = await packetsPerRound(300);
-    expect(rounds.length).toBeGreaterThan(5);
-    expect(rounds.every((n) => n === SATURATED_FANOUT)).toBe(true);
-  });
-
-  it('given timers that fire half an interval late, when rounds run, then they still go to gossipNodes peers', async () => {
-    const rounds = await packetsPerRound(100);
-    expect(rounds.every((n) => n === 3)).toBe(true);
   });
 });

@@ -3,13 +3,11 @@
  * (including the recently dead, so they can refute), and periodic push/pull anti-entropy with one random alive
  * peer, its interval scaled with cluster size. Both start after a random stagger so nodes do not synchronise.
  *
- * Departures from memberlist, all invisible on the wire:
+ * Two departures from memberlist, both invisible on the wire:
  * - The gossip timer sleeps while the broadcast queue is empty and no delegate supplies broadcasts (a round would
  *   send nothing, not even to the dead), and wakes on the next queued broadcast at the next tick of its original
  *   phase. An idle LAN node's timers then fire ~1 time a second (its probe) instead of ~6; each event-loop
  *   wake-up costs ~70 µs in Node.
- * - A gossip round whose timer fired more than an interval late goes to one peer instead of `gossipNodes`
- *   ({@link SATURATED_FANOUT}).
  * - After a successful join, an extra push/pull with a random alive peer a few seconds later repairs views a
  *   join storm left incomplete, instead of waiting 1–2 push/pull intervals for the first periodic one; it is
  *   repeated while the previous one brought new members (up to 8 in all) or failed (up to 4 in all), and what it
@@ -29,16 +27,6 @@ export const POST_JOIN_LEARNING_ATTEMPTS = 8;
 
 /** The delay between post-join push/pulls doubles this many times at most (to 8 × `postJoinPushPullDelayMs`). */
 const POST_JOIN_DOUBLINGS = 3;
-
-/**
- * Peers a gossip round goes to when its timer fired more than one gossip interval late: the event loop is
- * saturated (a thousand nodes in one process, a starved machine), and each datagram we send costs a receiver,
- * often in this same process, the CPU it lacks. Every broadcast is still sent its full retransmit count, over more
- * rounds; the turns this frees go to streams (joins and push/pulls), which otherwise run past their deadlines. In a
- * 1,024-node join storm in one process the joins returned in 30 s instead of 55–77 s. A node whose timers fire on
- * time gossips exactly as memberlist does.
- */
-export const SATURATED_FANOUT = 1;
 
 /** memberlist's `pushPullScale`: ×1 up to 32 nodes, then one more multiple per doubling. */
 export function pushPullScale(intervalMs: number, n: number): number {
@@ -144,11 +132,10 @@ export class Gossiper {
       () => {
         this.gossipTimer = undefined;
         if (this.stopped) return;
-        const late = ctx.clock.now() - this.nextGossipAt;
         this.nextGossipAt += ctx.config.gossipIntervalMs;
         if (this.nextGossipAt <= ctx.clock.now()) this.nextGossipAt = ctx.clock.now() + ctx.config.gossipIntervalMs;
         try {
-          this.gossip(late > ctx.config.gossipIntervalMs ? SATURATED_FANOUT : ctx.config.gossipNodes);
+          this.gossip();
         } finally {
           // Sleep when the round drained the queue; a broadcast queued meanwhile may already have re-armed us.
           if (this.gossipTimer === undefined && !this.stopped && this.hasSomethingToGossip()) this.armGossip();
@@ -158,15 +145,12 @@ export class Gossiper {
     );
   }
 
-  /**
-   * One gossip round (memberlist's `gossip`) to `fanout` random peers (`gossipNodes`, or {@link SATURATED_FANOUT}
-   * when the round's timer fired more than a gossip interval late).
-   */
-  gossip(fanout = this.ctx.config.gossipNodes): void {
+  /** One gossip round (memberlist's `gossip`). */
+  gossip(): void {
     const ctx = this.ctx;
     const now = ctx.clock.now();
     const c = ctx.config;
-    const targets = ctx.table.kRandom(fanout, (n) => {
+    const targets = ctx.table.kRandom(c.gossipNodes, (n) => {
       if (n.name === ctx.name) return true;
       if (n.state === 'alive' || n.state === 'suspect') return false;
       if (n.state === 'dead') return now - n.stateChangedAt > c.gossipToTheDeadTimeMs;
