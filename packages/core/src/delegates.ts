@@ -12,7 +12,10 @@ export interface Delegate {
    * `limit` bytes (the configured `metaMaxSize`, 512 by default) or `create`/`updateNode` fail.
    */
   nodeMeta?(limit: number): Uint8Array;
-  /** A user message arrived (best-effort via UDP, reliable via a stream, or a piggybacked user broadcast). */
+  /**
+   * A user message arrived (best-effort via UDP, reliable via a stream, or a piggybacked user broadcast). The bytes
+   * are a view into the received datagram or frame, which nothing else writes to: the delegate may keep them.
+   */
   notifyMsg?(message: Uint8Array): void;
   /**
    * User broadcasts to piggyback on an outgoing packet: each costs `overhead` bytes plus its length, and all
@@ -21,7 +24,10 @@ export interface Delegate {
   getBroadcasts?(overhead: number, limit: number): Uint8Array[];
   /** This node's application state, sent in every push/pull (`join` is true when it is part of a join). */
   localState?(join: boolean): Uint8Array;
-  /** Application state received in a push/pull from a peer. */
+  /**
+   * Application state received in a push/pull from a peer: a view into the received frame, which nothing else
+   * writes to (the delegate may keep it).
+   */
   mergeRemoteState?(state: Uint8Array, join: boolean): void;
 }
 
