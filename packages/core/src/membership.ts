@@ -198,20 +198,21 @@ export class Membership {
       // Versions are only taken from a full vector; a short one (which memberlist never sends) keeps ours.
       const vsn = a.vsn.length >= 6 ? a.vsn.subarray(0, 6) : record.vsn;
       const info = internMember(a.node, a.addr, a.port, a.meta, vsn);
+      // A member new to us from a push/pull that only repairs our own view is old news to everyone else.
+      const gossip = !(isNew && options.quiet === true);
       let applied: Uint8Array;
       if (a.vsn.length === 6) {
         const shared = aliveBroadcastFor(info, a.incarnation);
         applied = shared.message();
         const onDone = options.onBroadcastDone;
-        // A member new to us from our first seed's list is old news to everyone else: nothing to gossip.
-        if (!(isNew && options.quiet === true)) {
+        if (gossip) {
           this.ctx.broadcasts.queueBroadcast(
             onDone === undefined ? shared : new MemberlistBroadcast(a.node, applied, onDone),
           );
         }
       } else {
         applied = encodeAlive(a);
-        if (!(isNew && options.quiet === true)) this.broadcast(a.node, applied, options.onBroadcastDone);
+        if (gossip) this.broadcast(a.node, applied, options.onBroadcastDone);
       }
       record.info = info;
       record.incarnation = a.incarnation;

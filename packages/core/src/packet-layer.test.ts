@@ -18,6 +18,14 @@ const RAW = '10.0.0.90:7946';
 const alive = (node: string, ip: string, vsn = Uint8Array.of(1, 5, 2, 0, 0, 0)): Uint8Array =>
   encodeAlive({ node, incarnation: 1, addr: ipToBytes(ip), port: 7946, meta: null, vsn });
 
+/** Sends `to` the alives of `count` members with long names, `perCompound` to a compound datagram. */
+async function sendManyMembers(to: string, count: number, perCompound: number): Promise<void> {
+  const many = Array.from({ length: count }, (_, i) => alive(`member-with-a-long-name-${i}`, '10.0.0.90'));
+  for (let i = 0; i < many.length; i += perCompound) {
+    for (const p of encodeCompound(many.slice(i, i + perCompound), 127)) await peer!.send(to, p);
+  }
+}
+
 describe('sending packets', () => {
   it('given a peer speaking protocol 5, when gossip is sent to it, then packets carry a CRC; pings do not', async () => {
     cluster = new TestCluster('crc');
@@ -49,10 +57,7 @@ describe('sending packets', () => {
     const a = await cluster.add('a', { enableCompression: false, gossipNodes: 1 });
     peer = await RawPeer.start(cluster.network, RAW);
     await peer.send(a.address, alive('raw', '10.0.0.90'));
-    const many = [];
-    for (let i = 0; i < 120; i++) many.push(alive(`member-with-a-long-name-${i}`, '10.0.0.90'));
-    for (const p of encodeCompound(many.slice(0, 60), 127)) await peer.send(a.address, p);
-    for (const p of encodeCompound(many.slice(60), 127)) await peer.send(a.address, p);
+    await sendManyMembers(a.address, 120, 60);
     await cluster.advance(3_000);
     expect(a.node.numMembers()).toBe(122);
     expect(peer.packets.length).toBeGreaterThan(5);
@@ -130,11 +135,7 @@ describe('packing packets when compression is on', () => {
     const a = await cluster.add('a', { enableCompression: true, gossipNodes: 1 });
     peer = await RawPeer.start(cluster.network, RAW);
     await peer.send(a.address, alive('raw', '10.0.0.90'));
-    const many = [];
-    for (let i = 0; i < 400; i++) many.push(alive(`member-with-a-long-name-${i}`, '10.0.0.90'));
-    for (let i = 0; i < many.length; i += 50) {
-      for (const p of encodeCompound(many.slice(i, i + 50), 127)) await peer.send(a.address, p);
-    }
+    await sendManyMembers(a.address, 400, 50);
     await cluster.advance(5_000);
 
     expect(a.node.numMembers()).toBe(402);

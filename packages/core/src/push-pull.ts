@@ -100,8 +100,8 @@ export class PushPullState {
     await inBatches(ctx, remote, (r) => v.add(r.vsn, r.state === NodeState.Alive && r.vsn.length >= 5, r.vsn.length >= 6), perTurn);
     await inBatches(ctx, ctx.table.all(), (n) => v.add(n.vsn, n.state === 'alive', true), perTurn);
     if (v.compatible()) return;
-    for (const r of remote) v.check(r.name, r.vsn.length >= 6 ? r.vsn : undefined);
-    for (const n of ctx.table.all()) v.check(n.name, n.vsn);
+    await inBatches(ctx, remote, (r) => v.check(r.name, r.vsn.length >= 6 ? r.vsn : undefined), perTurn);
+    await inBatches(ctx, ctx.table.all(), (n) => v.check(n.name, n.vsn), perTurn);
   }
 }
 

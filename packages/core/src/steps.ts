@@ -37,7 +37,7 @@ const LONG_TURN_MS = 50;
 
 /**
  * Runs `work(amount)` until it returns true: up to `perTurn` units per event-loop turn, fewer once the turn has
- * used {@link TURN_BUDGET_MS} (after a long turn: 4 × `perTurn` and {@link LONG_TURN_BUDGET_MS}), yielding one
+ * used {@link TURN_BUDGET_MS} (after a long turn: 2.5 × `perTurn` and {@link LONG_TURN_BUDGET_MS}), yielding one
  * turn in between; what `work` throws rejects the run.
  */
 export async function runSteps(ctx: EngineContext, work: (amount: number) => boolean, perTurn: number, deadline?: number): Promise<void> {

@@ -114,11 +114,4 @@ describe('StreamReader', () => {
     while (await reader.fill()) c.advance(1);
     expect(c.yields()).toBe(0);
   });
-
-  it('given no context (a simulated or plain read), when 40 queued chunks are read, then nothing yields', async () => {
-    const c = steppingClock();
-    const reader = new StreamReader(tricklingStream(new Uint8Array(40 * 1024), 1024), 1 << 22);
-    while (await reader.fill()) c.advance(1);
-    expect(c.yields()).toBe(0);
-  });
 });

@@ -76,15 +76,15 @@ export class StreamReader {
   /** Reads one more chunk; resolves false at end of stream. */
   async fill(): Promise<boolean> {
     if (this.eof) return false;
-    const clock = this.ctx?.clock;
-    const asked = clock?.now() ?? 0;
-    if (clock !== undefined && this.turnStart !== undefined && asked - this.turnStart >= TURN_BUDGET_MS) {
-      await nextTurn(this.ctx!);
+    const ctx = this.ctx;
+    const asked = ctx?.clock.now() ?? 0;
+    if (ctx !== undefined && this.turnStart !== undefined && asked - this.turnStart >= TURN_BUDGET_MS) {
+      await nextTurn(ctx);
       this.turnStart = undefined;
     }
     const chunk = await this.stream.read();
-    if (clock !== undefined) {
-      const now = clock.now();
+    if (ctx !== undefined) {
+      const now = ctx.clock.now();
       if (this.turnStart === undefined || now - asked >= READ_WAITED_MS) this.turnStart = now;
     }
     if (chunk === null) {

@@ -195,13 +195,13 @@ export function readAlive(r: Reader, views = false): Alive {
   for (let n = r.mapLen(); n > 0; n--) {
     switch (r.key(ALIVE_KEYS)) {
       case 0:
-        addr = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
+        addr = r.bytesAs(!views) ?? EMPTY;
         break;
       case 1:
         incarnation = r.uint(MAX_UINT32);
         break;
       case 2:
-        meta = views ? r.bytesView() : r.bytes();
+        meta = r.bytesAs(!views);
         break;
       case 3:
         node = r.str();
@@ -210,7 +210,7 @@ export function readAlive(r: Reader, views = false): Alive {
         port = r.uint(MAX_UINT16);
         break;
       case 5:
-        vsn = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
+        vsn = r.bytesAs(!views) ?? EMPTY;
         break;
       default:
         r.skip();

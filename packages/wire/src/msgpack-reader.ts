@@ -154,7 +154,8 @@ export class Reader {
     return this.bytesAs(false);
   }
 
-  private bytesAs(copy: boolean): Uint8Array | null {
+  /** {@link Reader.bytes} when `copy`, else {@link Reader.bytesView}. */
+  bytesAs(copy: boolean): Uint8Array | null {
     const b = this.byte();
     const n = this.blobLen(b);
     if (n === -1) return null;

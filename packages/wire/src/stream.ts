@@ -110,7 +110,6 @@ export function checkPushPullHeader(h: PushPullHeader, limits?: WireLimits): voi
   }
 }
 
-/** Reads one `pushNodeState`. */
 /** Reads one push/pull node state; byte fields are copies unless `views` (see {@link DecodeOptions}). */
 export function readPushNodeState(r: Reader, views = false): PushNodeState {
   let name = '';
@@ -123,13 +122,13 @@ export function readPushNodeState(r: Reader, views = false): PushNodeState {
   for (let n = r.mapLen(); n > 0; n--) {
     switch (r.key(PUSH_NODE_STATE_KEYS)) {
       case 0:
-        addr = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
+        addr = r.bytesAs(!views) ?? EMPTY;
         break;
       case 1:
         incarnation = r.uint(MAX_UINT32);
         break;
       case 2:
-        meta = views ? r.bytesView() : r.bytes();
+        meta = r.bytesAs(!views);
         break;
       case 3:
         name = r.str();
@@ -141,7 +140,7 @@ export function readPushNodeState(r: Reader, views = false): PushNodeState {
         state = r.int();
         break;
       case 6:
-        vsn = (views ? r.bytesView() : r.bytes()) ?? EMPTY;
+        vsn = r.bytesAs(!views) ?? EMPTY;
         break;
       default:
         r.skip();
