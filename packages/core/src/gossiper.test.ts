@@ -91,6 +91,14 @@ describe('post-join push/pulls (stub engine)', () => {
     expect(rig.exchanges.length).toBe(3);
   });
 
+  it('given two that bring news, two that fail, then news again, when the node has joined, then the failures do not end the chain', async () => {
+    // A storm's early joiner: busy peers fail its third and fourth push/pulls while the storm is still bringing news.
+    const rig = postJoinRig((n) => (n === 3 || n === 4 ? new Error('timed out') : n < 6));
+    rig.start();
+    await rig.clock.advance(600_000);
+    expect(rig.exchanges.length).toBe(6);
+  });
+
   it('given push/pulls that keep failing, when the node has joined, then they are tried 4 times in all', async () => {
     const rig = postJoinRig(() => new Error('refused'));
     rig.start();

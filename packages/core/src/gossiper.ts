@@ -19,7 +19,7 @@ import { hostPort } from './member.js';
 import { COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
 
-/** Most post-join push/pulls while they fail, the first included (see `schedulePostJoinPushPull`). */
+/** Most failed post-join push/pulls in one chain (see `schedulePostJoinPushPull`). */
 export const POST_JOIN_ATTEMPTS = 4;
 
 /** Most post-join push/pulls while they bring new members, the first included. */
@@ -82,16 +82,18 @@ export class Gossiper {
    * nodes) and the peer's view is as complete as gossip alone makes it, and spread so the storm's joiners do not
    * all exchange at once. One is pending at a time; a later join while it is pending does not add another.
    * It is the only repair of a view a storm left incomplete before the first periodic push/pull (3 minutes at
-   * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_ATTEMPTS} in all)
-   * or still brings members new to us (the storm is still going: the early joiners of a big one learn most of it
-   * this way; up to {@link POST_JOIN_LEARNING_ATTEMPTS}), another follows with another random peer after twice
-   * the delay, at most 8 delays. A storm's late joiner that stopped while it still brought news could miss an
-   * early member for minutes: that member's gossip had long ended, and no periodic push/pull was due.
+   * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_ATTEMPTS}
+   * failures) or still brings members new to us (the storm is still going: the early joiners of a big one learn
+   * most of it this way), another follows with another random peer after twice the delay, at most 8 delays and
+   * {@link POST_JOIN_LEARNING_ATTEMPTS} push/pulls in all. A storm's late joiner that stopped while it still brought
+   * news could miss an early member for minutes: that member's gossip had long ended, and no periodic push/pull was
+   * due. Failures are counted, not attempts: in a 1,024-node storm, early joiners learned on their first two
+   * push/pulls, then lost two to busy peers and stopped at their fourth, still missing the storm's last members.
    *
    * What it brings is merged quietly (Membership.mergeEntry): the peer is a member of the cluster we joined, and
    * what it lists is news to us alone. A 1,000-member push/pull costs a few milliseconds of CPU.
    */
-  schedulePostJoinPushPull(attempt = 1): void {
+  schedulePostJoinPushPull(attempt = 1, failures = 0): void {
     const ctx = this.ctx;
     const d = ctx.config.postJoinPushPullDelayMs * 2 ** Math.min(attempt - 1, POST_JOIN_DOUBLINGS);
     if (this.stopped || d <= 0 || this.postJoinTimer !== undefined) return;
@@ -101,8 +103,9 @@ export class Gossiper {
       if (this.stopped) return;
       const before = ctx.table.size;
       void this.pushPull(true).then((ok) => {
-        const again = ok ? ctx.table.size > before && attempt < POST_JOIN_LEARNING_ATTEMPTS : attempt < POST_JOIN_ATTEMPTS;
-        if (again) this.schedulePostJoinPushPull(attempt + 1);
+        const failed = ok ? failures : failures + 1;
+        const again = attempt < POST_JOIN_LEARNING_ATTEMPTS && (ok ? ctx.table.size > before : failed < POST_JOIN_ATTEMPTS);
+        if (again) this.schedulePostJoinPushPull(attempt + 1, failed);
       });
     }, delay);
   }

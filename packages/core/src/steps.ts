@@ -24,49 +24,76 @@ const STEP_CUTS = 16;
 export const TURN_BUDGET_MS = 4;
 
 /**
- * The budget, and 2.5 times the share, of a turn that follows a long one: when a yield took {@link LONG_TURN_MS} or
- * more, the event loop is saturated (a slow machine, or a thousand nodes in one process), its turns are long
- * anyway, and 4 ms per turn would only multiply this frame's latency by the turn length (a 1,000-member push/pull
- * took ten turns of a second each and ran past its deadline). 10 ms leaves room inside issue #12's 20 ms bound for
- * a young-generation collection that the step's own allocations set off (up to ~10 ms measured); 16 ms did not.
+ * The most a turn may spend on one frame's steps when the event loop is saturated (see {@link turnBudgetMs}).
  */
-export const LONG_TURN_BUDGET_MS = 10;
+export const MAX_TURN_BUDGET_MS = 50;
 
-/** A yield at least this long means the event loop's turns are long (see {@link LONG_TURN_BUDGET_MS}). */
-const LONG_TURN_MS = 50;
+/**
+ * A saturated loop's turns are long anyway (a thousand nodes in one process: a second each), and a step per turn
+ * then costs the frame a whole turn of latency: a 1,000-member push/pull took ten turns of a second each and ran
+ * past its deadline, and a storm's post-join push/pulls failed by the hundred. So a turn may spend this share of
+ * the length the node's last yield measured: at most 5% more latency for everything else, and as little as
+ * {@link TURN_BUDGET_MS} when the loop is not saturated (issue #12's 20 ms bound, where turns are short).
+ */
+const SATURATED_SHARE = 1 / 20;
+
+/** What one node's steps last measured of the event loop. */
+interface LoopGauge {
+  /** How long the node's latest yield took (ms), and when it ended. */
+  lastYieldMs: number;
+  at: number;
+}
+
+const gauges = new WeakMap<EngineContext, LoopGauge>();
+
+/**
+ * The time a turn may spend on one frame's steps now: {@link TURN_BUDGET_MS}, or, while the node's yields take
+ * long, {@link SATURATED_SHARE} of the latest one's length, up to {@link MAX_TURN_BUDGET_MS}. A measurement counts
+ * for twice its own length: once the loop has recovered, the next yield says so.
+ */
+export function turnBudgetMs(ctx: EngineContext): number {
+  return Math.min(MAX_TURN_BUDGET_MS, Math.max(TURN_BUDGET_MS, loopLagMs(ctx) * SATURATED_SHARE));
+}
+
+/**
+ * How long the node's latest yield took (ms), while that measurement is recent (see {@link turnBudgetMs}); 0 when
+ * the event loop is not known to be slow. A deadline meant for a peer's pace, not ours, adds twice this.
+ */
+export function loopLagMs(ctx: EngineContext): number {
+  const g = gauges.get(ctx);
+  return g === undefined || ctx.clock.now() - g.at > 2 * g.lastYieldMs ? 0 : g.lastYieldMs;
+}
 
 /**
  * Runs `work(amount)` until it returns true: up to `perTurn` units per event-loop turn, fewer once the turn has
- * used {@link TURN_BUDGET_MS} (after a long turn: 2.5 × `perTurn` and {@link LONG_TURN_BUDGET_MS}), yielding one
- * turn in between; what `work` throws rejects the run.
+ * used its budget ({@link turnBudgetMs}; a saturated loop's longer budget brings a proportionally larger share),
+ * yielding one turn in between; what `work` throws rejects the run. No deadline: the work is bounded by the
+ * frame's size limits, and a stream's deadline bounds only the wait for its bytes (see `readFrame`).
  */
-export async function runSteps(ctx: EngineContext, work: (amount: number) => boolean, perTurn: number, deadline?: number): Promise<void> {
-  let longTurns = false;
+export async function runSteps(ctx: EngineContext, work: (amount: number) => boolean, perTurn: number): Promise<void> {
   for (;;) {
-    const share = longTurns ? perTurn * (LONG_TURN_BUDGET_MS / TURN_BUDGET_MS) : perTurn;
-    const budget = longTurns ? LONG_TURN_BUDGET_MS : TURN_BUDGET_MS;
+    const budget = turnBudgetMs(ctx);
+    const share = perTurn * (budget / TURN_BUDGET_MS);
     const cut = Math.max(1, Math.ceil(share / STEP_CUTS));
     const started = ctx.clock.now();
     for (let done = 0; done < share; done += cut) {
       if (work(Math.min(cut, share - done))) return;
       if (ctx.clock.now() - started >= budget) break;
     }
-    const yielded = ctx.clock.now();
     await nextTurn(ctx);
-    longTurns = ctx.clock.now() - yielded >= LONG_TURN_MS;
     if (ctx.shuttingDown) throw new MemberlistError('ERR_SHUTDOWN', 'node shut down while a stream frame was processed');
-    if (deadline !== undefined && ctx.clock.now() > deadline) {
-      throw new MemberlistError('ERR_TIMEOUT', 'stream deadline passed while its frame was processed');
-    }
   }
 }
 
 /** Gives the event loop one turn (a 0 ms timer runs after pending I/O has been polled). */
-export function nextTurn(ctx: EngineContext): Promise<void> {
+export async function nextTurn(ctx: EngineContext): Promise<void> {
   ctx.metrics.incrCounter(MetricNames.streamYields, 1);
-  return new Promise((resolve) => {
+  const yielded = ctx.clock.now();
+  await new Promise<void>((resolve) => {
     ctx.clock.setTimeout(resolve, 0);
   });
+  const at = ctx.clock.now();
+  gauges.set(ctx, { lastYieldMs: at - yielded, at });
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 import type { EngineContext } from './context.js';
 import type { PacketCipher } from './delegates.js';
 import { MemberlistError } from './errors.js';
-import { TURN_BUDGET_MS, nextTurn, runSteps } from './steps.js';
+import { nextTurn, runSteps, turnBudgetMs } from './steps.js';
 
 /** A shared allowance of buffered bytes; `charge` says whether `n` more fit (and counts them if so). */
 export interface ByteBudget {
@@ -47,7 +47,7 @@ export class StreamReader {
   /**
    * @param budget - where every chunk's bytes are charged before they are buffered (the inbound streams' shared
    *   total); a refused charge fails the read with `ERR_OVERLOADED`.
-   * @param ctx - when given, reading yields a turn once it has held one for `TURN_BUDGET_MS`: chunks a busy node
+   * @param ctx - when given, reading yields a turn once it has held one for its budget (`turnBudgetMs`): chunks a busy node
    *   let pile up are otherwise all read in one turn (a 10 MiB frame: 160 chunks, and the buffer's growth, in
    *   one turn of 18 ms; issue #12).
    */
@@ -78,7 +78,7 @@ export class StreamReader {
     if (this.eof) return false;
     const ctx = this.ctx;
     const asked = ctx?.clock.now() ?? 0;
-    if (ctx !== undefined && this.turnStart !== undefined && asked - this.turnStart >= TURN_BUDGET_MS) {
+    if (ctx !== undefined && this.turnStart !== undefined && asked - this.turnStart >= turnBudgetMs(ctx)) {
       await nextTurn(ctx);
       this.turnStart = undefined;
     }
@@ -221,8 +221,10 @@ export async function readStreamLabel(reader: StreamReader): Promise<Uint8Array 
  * peer closed the stream before sending anything. `onHeader`, when given, runs once, as soon as the frame's
  * header is buffered (see `StreamScan.headerDone`) and before any more of it is read, with the frame's type byte;
  * what it throws fails the read (a server extends its deadline and takes a push/pull slot there). A compressed
- * frame is inflated in slices across event-loop turns (see {@link inflate}), stopping with `ERR_TIMEOUT` once
- * `deadline` (clock time) has passed.
+ * frame is inflated in slices across event-loop turns (see {@link inflate}). The stream's deadline bounds the wait
+ * for bytes, as memberlist's connection deadline does, not the bounded work on a frame that has arrived whole:
+ * on a saturated event loop, a reply read in full and then thrown away for the time its steps took is a push/pull
+ * lost for nothing (827 in one storm of 1,024 nodes in one process).
  */
 export async function readFrame(
   ctx: EngineContext,
@@ -230,7 +232,6 @@ export async function readFrame(
   labelBytes: Uint8Array,
   limits: WireLimits,
   onHeader?: (type: number) => Promise<void>,
-  deadline?: number,
 ): Promise<Uint8Array | null> {
   while (reader.buffered().length === 0) {
     if (!(await reader.fill())) return null;
@@ -262,10 +263,10 @@ export async function readFrame(
     if (!(await reader.fill())) throw new MemberlistError('ERR_MALFORMED', 'stream ended inside a frame');
   }
   let plain = reader.take(total);
-  if (encrypted && cipher !== undefined) plain = await decrypt(ctx, reader, cipher, plain, labelBytes, deadline);
+  if (encrypted && cipher !== undefined) plain = await decrypt(ctx, reader, cipher, plain, labelBytes);
   if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty stream message');
   if (plain[0] === MessageType.Compress) {
-    plain = await inflate(ctx, reader, plain, deadline);
+    plain = await inflate(ctx, reader, plain);
     if (plain.length === 0) throw new MemberlistError('ERR_MALFORMED', 'empty decompressed stream message');
   }
   return plain;
@@ -288,7 +289,6 @@ async function decrypt(
   cipher: PacketCipher,
   frame: Uint8Array,
   labelBytes: Uint8Array,
-  deadline: number | undefined,
 ): Promise<Uint8Array> {
   const blob = frame.subarray(5);
   const aad = concat(frame.subarray(0, 5), labelBytes);
@@ -297,7 +297,7 @@ async function decrypt(
     if (cipher.decryptInSteps === undefined || blob.length <= slice) return cipher.decrypt(blob, aad);
     reader.charge(blob.length);
     const open = cipher.decryptInSteps(blob, aad);
-    await runSteps(ctx, (n) => open.step(n), slice, deadline);
+    await runSteps(ctx, (n) => open.step(n), slice);
     return open.result();
   } catch (err) {
     if (err instanceof MemberlistError && err.code !== 'ERR_ENCRYPTION') throw err;
@@ -310,7 +310,7 @@ async function decrypt(
  * inflation costs many short turns instead of one of hundreds of milliseconds. The output buffer outlives a turn,
  * so its size is charged to the stream's byte budget as it grows (given back with the stream's other bytes).
  */
-async function inflate(ctx: EngineContext, reader: StreamReader, msg: Uint8Array, deadline: number | undefined): Promise<Uint8Array> {
+async function inflate(ctx: EngineContext, reader: StreamReader, msg: Uint8Array): Promise<Uint8Array> {
   const slice = ctx.config.streamSliceBytes;
   let held = 0;
   try {
@@ -324,7 +324,6 @@ async function inflate(ctx: EngineContext, reader: StreamReader, msg: Uint8Array
         return done;
       },
       slice,
-      deadline,
     );
     return d.result();
   } catch (err) {

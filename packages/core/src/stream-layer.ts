@@ -24,7 +24,7 @@ import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
 import { StreamReader, asMemberlistError, concat, encodeFrameInSteps, readFrame, readStreamLabel, streamLimits } from './stream-frame.js';
-import { runSteps } from './steps.js';
+import { loopLagMs, runSteps } from './steps.js';
 
 /** Where inbound streams and remote push/pull states go: the inbound router (router.ts). */
 export interface StreamInbound {
@@ -105,8 +105,11 @@ export class StreamLayer {
       if (!inbound.admitStream(from)) return;
       admitted = true;
       // The label and the frame header get a short deadline of their own; the whole exchange gets tcpTimeoutMs.
+      // The short one is for the peer's pace: when our own turns are long (a saturated process), two of them are
+      // added, or we would cut off the legitimate (7,934 streams in one storm of 2,048 nodes in one process).
       const deadline = ctx.clock.now() + ctx.config.tcpTimeoutMs;
-      stream.setDeadline(Math.min(deadline, ctx.clock.now() + ctx.config.streamHeaderTimeoutMs));
+      const headerMs = this.headerTimeoutMs();
+      stream.setDeadline(Math.min(deadline, ctx.clock.now() + headerMs));
       const budget = {
         charge: (n: number): boolean => {
           if (!inbound.chargeBytes(n, from)) return false;
@@ -137,7 +140,7 @@ export class StreamLayer {
       };
       let msg: Uint8Array | null;
       try {
-        msg = await readFrame(ctx, reader, label, this.limits, onHeader, deadline);
+        msg = await readFrame(ctx, reader, label, this.limits, onHeader);
       } catch (err) {
         const e = this.dropped(err, 'failed to receive', from, headerDone);
         if (e.code !== 'ERR_TRANSPORT' && e.code !== 'ERR_OVERLOADED' && e.code !== 'ERR_TIMEOUT') {
@@ -151,7 +154,7 @@ export class StreamLayer {
         if (!(await inbound.acquirePushPull(from))) return;
         slot = true;
       }
-      await this.serve(inbound, stream, msg, label, from, deadline);
+      await this.serve(inbound, stream, msg, label, from);
     } catch (err) {
       if (!ctx.shuttingDown) ctx.remoteWarnings.warn('stream:failed', { err, from }, 'stream failed');
     } finally {
@@ -173,7 +176,6 @@ export class StreamLayer {
     msg: Uint8Array,
     label: Uint8Array,
     from: string,
-    deadline: number,
   ): Promise<void> {
     const ctx = this.ctx;
     switch (msg[0]) {
@@ -185,7 +187,7 @@ export class StreamLayer {
       case MessageType.PushPull: {
         let remote: PushPull;
         try {
-          remote = await this.decodePushPull(msg, deadline);
+          remote = await this.decodePushPull(msg);
         } catch (err) {
           this.dropped(err, 'failed to read remote state', from);
           return;
@@ -214,10 +216,15 @@ export class StreamLayer {
     }
   }
 
+  /** The inbound label-and-header deadline: `streamHeaderTimeoutMs`, plus two of our turns while they are long. */
+  private headerTimeoutMs(): number {
+    return this.ctx.config.streamHeaderTimeoutMs + 2 * loopLagMs(this.ctx);
+  }
+
   /** Counts and logs a dropped inbound stream; returns the failure as a MemberlistError. */
   private dropped(err: unknown, what: string, from: string, headerDone = true): MemberlistError {
     if (!headerDone && err instanceof TransportError && err.code === 'ERR_TIMEOUT') {
-      const e = new MemberlistError('ERR_TIMEOUT', `no complete header within ${this.ctx.config.streamHeaderTimeoutMs} ms`, { cause: err });
+      const e = new MemberlistError('ERR_TIMEOUT', `no complete header in time (streamHeaderTimeoutMs ${this.ctx.config.streamHeaderTimeoutMs} ms)`, { cause: err });
       this.ctx.drop('stream', e.code, e.message, from);
       return e;
     }
@@ -261,7 +268,7 @@ export class StreamLayer {
     const msg = this.expectMessage(response, MessageType.PushPull, 'push/pull');
     let remote: PushPull;
     try {
-      remote = await this.decodePushPull(msg, deadline);
+      remote = await this.decodePushPull(msg);
     } catch (err) {
       throw asMemberlistError(err, 'failed to read remote state');
     }
@@ -322,7 +329,7 @@ export class StreamLayer {
       ctx.metrics.incrCounter(MetricNames.tcpSent, out.length);
       if (!options.expectResponse) return null;
       const reader = new StreamReader(stream, this.maxBuffered, undefined, ctx);
-      const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits, undefined, options.deadline);
+      const msg = await readFrame(ctx, reader, ctx.labelBytes, this.limits);
       if (msg === null) throw new MemberlistError('ERR_UNEXPECTED_MESSAGE', `${address} closed the stream without answering`);
       return msg;
     } catch (err) {
@@ -418,11 +425,11 @@ export class StreamLayer {
   }
 
   /** Decodes a remote push/pull `pushPullBatchSize` node entries per turn; wire errors are thrown as they are. */
-  private async decodePushPull(msg: Uint8Array, deadline: number): Promise<PushPull> {
+  private async decodePushPull(msg: Uint8Array): Promise<PushPull> {
     // Views into the frame, not copies: what the merge keeps is copied when the member is interned.
     const decoder = new PushPullDecoder(msg, this.limits, { views: true });
     const batch = this.ctx.config.pushPullBatchSize;
-    await runSteps(this.ctx, (n) => decoder.step(n), batch, deadline);
+    await runSteps(this.ctx, (n) => decoder.step(n), batch);
     return decoder.result();
   }
 }

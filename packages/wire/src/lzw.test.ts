@@ -40,6 +40,20 @@ describe('lzwCompress', () => {
     expect(compressed.length).toBeLessThan(1000);
     expect(lzwDecompress(compressed)).toEqual(data);
   });
+
+  it('given long runs between varied bytes (KwKwK strings that start mid-output), when round-tripped, then it is unchanged', () => {
+    const parts: number[] = [];
+    let x = 7;
+    for (const [byte, run] of [[7, 20_000], [3, 30_000], [7, 65], [200, 9_000]] as const) {
+      for (let i = 0; i < 997; i++) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        parts.push(x >>> 24);
+      }
+      for (let i = 0; i < run; i++) parts.push(byte);
+    }
+    const data = Uint8Array.from(parts);
+    expect(lzwDecompress(lzwCompress(data))).toEqual(data);
+  });
 });
 
 describe('lzwDecompress', () => {
