@@ -191,7 +191,7 @@ export interface MemberlistTunables {
   /**
    * Deadline for an inbound stream's label and frame header, from accept (2,000 ms, at most `tcpTimeoutMs`); the
    * rest of the exchange keeps `tcpTimeoutMs`. Slow or silent connections are closed early
-   * (`gossip.stream.dropped{code=ERR_TIMEOUT}`). While the node's own event-loop turns are long (a saturated
+   * (`gossip.stream.dropped{code=ERR_TIMEOUT}`). While the process's event-loop turns are long (a saturated
    * process), twice the latest turn is added, so our slowness is not blamed on the peer. Not in memberlist.
    */
   streamHeaderTimeoutMs: number;

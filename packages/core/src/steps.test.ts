@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '@gossip/transport';
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from './context.js';
 import { noopMetrics } from './metrics.js';
-import { MAX_TURN_BUDGET_MS, TURN_BUDGET_MS, loopLagMs, runSteps } from './steps.js';
+import { MAX_TURN_BUDGET_MS, TURN_BUDGET_MS, clockLagMs, loopLagMs, runSteps } from './steps.js';
 
 /** A clock whose time stands still during work and moves `turnMs` on every yield, as a busy event loop's turn does. */
 class TurnClock implements Clock {
@@ -100,5 +100,15 @@ describe('loopLagMs', () => {
     expect(loopLagMs(ctx)).toBe(1000);
     clock.skip(1);
     expect(loopLagMs(ctx)).toBe(0);
+  });
+
+  it('given a second node on the same clock (one process, one event loop), then its clock lag is what the first measured, its own lag 0', async () => {
+    const clock = new TurnClock(1000);
+    const first = ctxWith(clock);
+    const second = ctxWith(clock);
+    await unitsPerTurn(clock, first);
+    expect(clockLagMs(second)).toBe(1000);
+    expect(loopLagMs(second)).toBe(0);
+    expect(clockLagMs(ctxWith(new TurnClock(1000)))).toBe(0);
   });
 });

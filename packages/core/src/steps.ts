@@ -5,6 +5,7 @@
  * datagrams, acks and other streams are served meanwhile and the simulator stays deterministic (its virtual clock
  * fires the timer). Work that fits in one turn finishes without yielding at all, as before.
  */
+import type { Clock } from '@gossip/transport';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
 import { MetricNames } from './metrics.js';
@@ -47,6 +48,13 @@ interface LoopGauge {
 const gauges = new WeakMap<EngineContext, LoopGauge>();
 
 /**
+ * The same, per clock: the nodes of one process share its event loop, and one with no frame in steps of its own (so
+ * no yield to measure) must still know the loop is slow before it blames a peer for a late header. Only deadlines
+ * read it: step budgets shared by every node at once made every turn longer (finding 14 of BENCHMARKS.md).
+ */
+const clockGauges = new WeakMap<Clock, LoopGauge>();
+
+/**
  * The time a turn may spend on one frame's steps now: {@link TURN_BUDGET_MS}, or, while the node's yields take
  * long, {@link SATURATED_SHARE} of the latest one's length, up to {@link MAX_TURN_BUDGET_MS}. A measurement counts
  * for twice its own length: once the loop has recovered, the next yield says so.
@@ -55,13 +63,22 @@ export function turnBudgetMs(ctx: EngineContext): number {
   return Math.min(MAX_TURN_BUDGET_MS, Math.max(TURN_BUDGET_MS, loopLagMs(ctx) * SATURATED_SHARE));
 }
 
-/**
- * How long the node's latest yield took (ms), while that measurement is recent (see {@link turnBudgetMs}); 0 when
- * the event loop is not known to be slow. A deadline meant for a peer's pace, not ours, adds twice this.
- */
+/** The latest yield's length while that measurement is recent (it counts for twice its length), else 0. */
+function recentLag(g: LoopGauge | undefined, now: number): number {
+  return g === undefined || now - g.at > 2 * g.lastYieldMs ? 0 : g.lastYieldMs;
+}
+
+/** How long the node's latest yield took (ms), while that measurement is recent (see {@link turnBudgetMs}). */
 export function loopLagMs(ctx: EngineContext): number {
-  const g = gauges.get(ctx);
-  return g === undefined || ctx.clock.now() - g.at > 2 * g.lastYieldMs ? 0 : g.lastYieldMs;
+  return recentLag(gauges.get(ctx), ctx.clock.now());
+}
+
+/**
+ * How long the latest yield of any node on this node's clock took (ms), while recent; 0 when the event loop is not
+ * known to be slow. A deadline meant for a peer's pace, not ours, adds twice this.
+ */
+export function clockLagMs(ctx: EngineContext): number {
+  return recentLag(clockGauges.get(ctx.clock), ctx.clock.now());
 }
 
 /**
@@ -73,7 +90,7 @@ export function loopLagMs(ctx: EngineContext): number {
 export async function runSteps(ctx: EngineContext, work: (amount: number) => boolean, perTurn: number): Promise<void> {
   for (;;) {
     const budget = turnBudgetMs(ctx);
-    const share = perTurn * (budget / TURN_BUDGET_MS);
+    const share = Math.max(1, Math.floor(perTurn * (budget / TURN_BUDGET_MS)));
     const cut = Math.max(1, Math.ceil(share / STEP_CUTS));
     const started = ctx.clock.now();
     for (let done = 0; done < share; done += cut) {
@@ -93,7 +110,9 @@ export async function nextTurn(ctx: EngineContext): Promise<void> {
     ctx.clock.setTimeout(resolve, 0);
   });
   const at = ctx.clock.now();
-  gauges.set(ctx, { lastYieldMs: at - yielded, at });
+  const g = { lastYieldMs: at - yielded, at };
+  gauges.set(ctx, g);
+  clockGauges.set(ctx.clock, g);
 }
 
 /**

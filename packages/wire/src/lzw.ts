@@ -15,8 +15,8 @@ import { allocOutput } from './pool.js';
 const CLEAR = 256;
 const EOF = 257;
 const MAX_CODE = 4095;
-/** The compressor's hash table: 16,384 slots, for the at most 3,838 strings defined between two CLEARs. */
 const TABLE_BITS = 14;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
 
 /** Default decompression bound: memberlist HEAD's `2 × maxPushStateBytes` (40 MiB). */
 export const DEFAULT_MAX_DECOMPRESSED = 40 * 1024 * 1024;
@@ -59,20 +59,6 @@ export interface EncodeState {
   /** Next input byte to read. */
   i: number;
   done: boolean;
-  /** Slots of `table` in use (a power of two; see {@link hashBitsFor}), and the hash's right shift for them. */
-  slots: number;
-  shift: number;
-}
-
-/**
- * Hash bits for compressing `n` bytes: enough slots to keep the table at most half full (an input of `n` bytes
- * defines fewer than `n` strings), so a gossip packet clears and probes 4,096 slots instead of all 16,384 (clearing
- * them cost as much as compressing a 1,400-byte packet).
- */
-function hashBitsFor(n: number, tableSlots: number): number {
-  let bits = 9;
-  while (bits < TABLE_BITS && 1 << bits < 2 * n) bits++;
-  return Math.min(bits, Math.log2(tableSlots));
 }
 
 /** The output bound of compressing `n` bytes: one 12-bit code per byte, plus CLEAR/EOF and a CLEAR per ~3800 codes. */
@@ -82,12 +68,10 @@ export function compressBound(n: number): number {
 
 /** Starts compressing `data` into `out` (at least {@link compressBound} long) with the hash table `table`. */
 export function startEncode(data: Uint8Array, out: Uint8Array, table: Uint32Array): EncodeState {
-  const hashBits = hashBitsFor(data.length, table.length);
-  const slots = 1 << hashBits;
-  const s: EncodeState = { data, table, out, o: 0, bits: 0, nBits: 0, width: 9, hi: EOF, overflow: 512, code: 0, i: 1, done: false, slots, shift: 32 - hashBits };
+  const s: EncodeState = { data, table, out, o: 0, bits: 0, nBits: 0, width: 9, hi: EOF, overflow: 512, code: 0, i: 1, done: false };
   emit(s, CLEAR);
   if (data.length > 0) {
-    table.fill(0, 0, slots);
+    table.fill(0);
     s.code = data[0]!;
   }
   return s;
@@ -112,8 +96,6 @@ export function encodeSlice(s: EncodeState, until: number): void {
   const n = data.length;
   const table = s.table;
   const out = s.out;
-  const { slots, shift } = s;
-  const mask = slots - 1;
   let { o, bits, nBits, width, hi, overflow, code } = s;
   const stop = Math.min(n, until);
   let i = s.i;
@@ -121,13 +103,13 @@ export function encodeSlice(s: EncodeState, until: number): void {
     outer: for (; i < stop; i++) {
       const literal = data[i]!;
       const key = (code << 8) | literal;
-      let hash = Math.imul(key, 0x9e3779b1) >>> shift;
+      let hash = Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS);
       for (let t = table[hash]!; t !== 0; t = table[hash]!) {
         if (t >>> 12 === key) {
           code = t & MAX_CODE;
           continue outer;
         }
-        hash = (hash + 1) & mask;
+        hash = (hash + 1) & TABLE_MASK;
       }
       bits |= code << nBits;
       nBits += width;
@@ -154,7 +136,7 @@ export function encodeSlice(s: EncodeState, until: number): void {
         width = 9;
         hi = EOF;
         overflow = 512;
-        table.fill(0, 0, slots);
+        table.fill(0);
         continue;
       }
       table[hash] = ((key << 12) | hi) >>> 0;
