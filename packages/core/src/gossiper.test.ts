@@ -97,6 +97,9 @@ describe('post-join push/pulls (stub engine)', () => {
     rig.start();
     await rig.clock.advance(600_000);
     expect(rig.exchanges.length).toBe(6);
+    // A failure does not double the delay: only answers do (busy peers call for another peer soon, not later).
+    const gaps = rig.exchanges.map((e, i) => e.at - (i === 0 ? 0 : rig.exchanges[i - 1]!.at));
+    expect(gaps).toEqual([1_000, 2_000, 4_000, 4_000, 4_000, 8_000]);
   });
 
   it('given push/pulls that keep failing, when the node has joined, then they are tried 4 times in all', async () => {

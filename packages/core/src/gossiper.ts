@@ -25,7 +25,7 @@ export const POST_JOIN_ATTEMPTS = 4;
 /** Most post-join push/pulls while they bring new members, the first included. */
 export const POST_JOIN_LEARNING_ATTEMPTS = 8;
 
-/** The delay between post-join push/pulls doubles this many times at most (to 8 × `postJoinPushPullDelayMs`). */
+/** The delay between post-join push/pulls doubles, on each answered one, this many times at most (to 8 ×). */
 const POST_JOIN_DOUBLINGS = 3;
 
 /** memberlist's `pushPullScale`: ×1 up to 32 nodes, then one more multiple per doubling. */
@@ -84,7 +84,8 @@ export class Gossiper {
    * It is the only repair of a view a storm left incomplete before the first periodic push/pull (3 minutes at
    * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_ATTEMPTS}
    * failures) or still brings members new to us (the storm is still going: the early joiners of a big one learn
-   * most of it this way), another follows with another random peer after twice the delay, at most 8 delays and
+   * most of it this way), another follows with another random peer, after twice the delay when the previous one
+   * answered and after the same delay when it failed (a busy peer calls for another peer soon), at most 8 delays and
    * {@link POST_JOIN_LEARNING_ATTEMPTS} push/pulls in all. A storm's late joiner that stopped while it still brought
    * news could miss an early member for minutes: that member's gossip had long ended, and no periodic push/pull was
    * due. Failures are counted, not attempts: in a 1,024-node storm, early joiners learned on their first two
@@ -95,7 +96,7 @@ export class Gossiper {
    */
   schedulePostJoinPushPull(attempt = 1, failures = 0): void {
     const ctx = this.ctx;
-    const d = ctx.config.postJoinPushPullDelayMs * 2 ** Math.min(attempt - 1, POST_JOIN_DOUBLINGS);
+    const d = ctx.config.postJoinPushPullDelayMs * 2 ** Math.min(attempt - 1 - failures, POST_JOIN_DOUBLINGS);
     if (this.stopped || d <= 0 || this.postJoinTimer !== undefined) return;
     const delay = d + ctx.stagger(d);
     this.postJoinTimer = ctx.clock.setTimeout(() => {
