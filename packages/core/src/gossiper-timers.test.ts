@@ -2,7 +2,7 @@ import type { DialOptions, Transport, TransportHandlers } from '@gossip/transpor
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingClock } from '../test/counting-clock.js';
 import { TestCluster, type NodeOverrides, type TestNode } from '../test/harness.js';
-import { POST_JOIN_ATTEMPTS } from './gossiper.js';
+import { POST_JOIN_MAX_FAILURES } from './gossiper.js';
 import { MetricNames } from './metrics.js';
 
 let cluster: TestCluster | undefined;
@@ -183,6 +183,6 @@ describe('post-join push/pulls', () => {
     await cluster.advance(120_000);
     expect(seed!.node.member('joiner')?.state).toBe('alive');
     expect(joiner.node.member('node-0')?.state).toBe('alive');
-    expect(failed).toBe(POST_JOIN_ATTEMPTS);
+    expect(failed).toBe(POST_JOIN_MAX_FAILURES);
   });
 });

@@ -1,7 +1,7 @@
 import { VirtualClock } from '@gossip/transport';
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from './context.js';
-import { Gossiper, POST_JOIN_ATTEMPTS, POST_JOIN_LEARNING_ATTEMPTS, pushPullScale } from './gossiper.js';
+import { Gossiper, POST_JOIN_MAX_FAILURES, POST_JOIN_LEARNING_ATTEMPTS, pushPullScale } from './gossiper.js';
 import type { PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
 
@@ -77,7 +77,7 @@ describe('post-join push/pulls (stub engine)', () => {
     rig.start();
     await rig.clock.advance(600_000);
     expect(rig.exchanges.length).toBe(POST_JOIN_LEARNING_ATTEMPTS);
-    expect(POST_JOIN_LEARNING_ATTEMPTS).toBeGreaterThan(POST_JOIN_ATTEMPTS);
+    expect(POST_JOIN_LEARNING_ATTEMPTS).toBeGreaterThan(POST_JOIN_MAX_FAILURES);
     expect(rig.exchanges.every((e) => e.quiet)).toBe(true);
     // Delays of 1, 2 and 4 s, then 8 s from the fourth on (the stub has no stagger).
     const gaps = rig.exchanges.map((e, i) => e.at - (i === 0 ? 0 : rig.exchanges[i - 1]!.at));
@@ -106,6 +106,6 @@ describe('post-join push/pulls (stub engine)', () => {
     const rig = postJoinRig(() => new Error('refused'));
     rig.start();
     await rig.clock.advance(600_000);
-    expect(rig.exchanges.length).toBe(POST_JOIN_ATTEMPTS);
+    expect(rig.exchanges.length).toBe(POST_JOIN_MAX_FAILURES);
   });
 });

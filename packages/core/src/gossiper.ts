@@ -20,7 +20,7 @@ import { COMPOUND_OVERHEAD, type PacketLayer } from './packet-layer.js';
 import type { StreamLayer } from './stream-layer.js';
 
 /** Most failed post-join push/pulls in one chain (see `schedulePostJoinPushPull`). */
-export const POST_JOIN_ATTEMPTS = 4;
+export const POST_JOIN_MAX_FAILURES = 4;
 
 /** Most post-join push/pulls while they bring new members, the first included. */
 export const POST_JOIN_LEARNING_ATTEMPTS = 8;
@@ -82,7 +82,7 @@ export class Gossiper {
    * nodes) and the peer's view is as complete as gossip alone makes it, and spread so the storm's joiners do not
    * all exchange at once. One is pending at a time; a later join while it is pending does not add another.
    * It is the only repair of a view a storm left incomplete before the first periodic push/pull (3 minutes at
-   * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_ATTEMPTS}
+   * 1,000 nodes), so while one fails (a peer too busy to answer in time; up to {@link POST_JOIN_MAX_FAILURES}
    * failures) or still brings members new to us (the storm is still going: the early joiners of a big one learn
    * most of it this way), another follows with another random peer, after twice the delay when the previous one
    * answered and after the same delay when it failed (a busy peer calls for another peer soon), at most 8 delays and
@@ -105,7 +105,7 @@ export class Gossiper {
       const before = ctx.table.size;
       void this.pushPull(true).then((ok) => {
         const failed = ok ? failures : failures + 1;
-        const again = attempt < POST_JOIN_LEARNING_ATTEMPTS && (ok ? ctx.table.size > before : failed < POST_JOIN_ATTEMPTS);
+        const again = attempt < POST_JOIN_LEARNING_ATTEMPTS && (ok ? ctx.table.size > before : failed < POST_JOIN_MAX_FAILURES);
         if (again) this.schedulePostJoinPushPull(attempt + 1, failed);
       });
     }, delay);
