@@ -5,7 +5,7 @@
  * copies made by every decoded message to one per distinct value. Every cache is bounded or weakly held: past its
  * size, values are simply not shared, so hostile input cannot grow them.
  */
-import { encodeAlive } from '@gossip/wire';
+import { encodeAlive, encodePushNodeState } from '@gossip/wire';
 import { MemberlistBroadcast } from './broadcasts.js';
 import { type MemberInfo, bytesEqual, ipText } from './member.js';
 
@@ -59,6 +59,10 @@ class SharedMemberInfo implements MemberInfo {
   /** Incarnation the cached alive broadcast was encoded for (−1: none). */
   aliveIncarnation = -1;
   aliveBroadcast: MemberlistBroadcast | undefined = undefined;
+  /** Incarnation and state code the cached push/pull entry was encoded for (−1: none). */
+  entryIncarnation = -1;
+  entryState = -1;
+  entry: Uint8Array | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -165,4 +169,28 @@ export function aliveBroadcastFor(info: MemberInfo, incarnation: number): Member
     info.aliveIncarnation = incarnation;
   }
   return info.aliveBroadcast;
+}
+
+/**
+ * The push/pull entry for `info` at `incarnation` in `state` (a `NodeState` code), byte for byte as our own
+ * push/pulls encode it, so that an entry a peer sends can be recognised as one we hold without decoding it
+ * (`PushPullDecodeOptions.heldEntry`). Cached on the shared info for one incarnation and state: every node of a
+ * process that agrees on the member reads the same bytes. Undefined for an info that is not shared.
+ */
+export function pushEntryFor(info: MemberInfo, incarnation: number, state: number): Uint8Array | undefined {
+  if (!(info instanceof SharedMemberInfo)) return undefined;
+  if (info.entryIncarnation !== incarnation || info.entryState !== state || info.entry === undefined) {
+    info.entry = encodePushNodeState({
+      name: info.name,
+      addr: info.addr,
+      port: info.port,
+      meta: info.meta.length === 0 ? null : info.meta,
+      incarnation,
+      state,
+      vsn: info.vsn,
+    });
+    info.entryIncarnation = incarnation;
+    info.entryState = state;
+  }
+  return info.entry;
 }

@@ -47,6 +47,25 @@ describe('push/pull merge', () => {
     expect(b.node.member('a')).toBeUndefined();
   });
 
+  it('given a merge delegate and members we already hold, when joining again, then the delegate sees every member the answer lists, unchanged ones included', async () => {
+    cluster = new TestCluster('merge-sees-all');
+    const peersSeen: string[][] = [];
+    const a = await cluster.add('a');
+    const c = await cluster.add('c');
+    const b = await cluster.add('b', {
+      merge: {
+        notifyMerge: (peers) => {
+          peersSeen.push(peers.map((p) => p.name).sort());
+        },
+      },
+    });
+    await cluster.run(c.node.join([a.address]));
+    await cluster.run(b.node.join([a.address]));
+    await cluster.until(() => cluster!.converged([a, b, c], ['a', 'b', 'c']), 5_000, 'convergence');
+    await cluster.run(b.node.join([a.address]));
+    expect(peersSeen.at(-1)).toEqual(['a', 'b', 'c']);
+  });
+
   it('given a partition that heals, when push/pull runs, then both sides learn each other again', async () => {
     cluster = new TestCluster('partition');
     const nodes = await cluster.start(4);

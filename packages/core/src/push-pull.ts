@@ -6,6 +6,7 @@ import type { PushNodeState, PushPull } from '@gossip/wire';
 import { NodeState } from '@gossip/wire';
 import type { EngineContext } from './context.js';
 import { MemberlistError } from './errors.js';
+import { pushEntryFor } from './intern.js';
 import { MEMBER_STATE_CODE, type Member, ipText, memberStateOf, snapshotMember } from './member.js';
 import type { Membership } from './membership.js';
 import { inBatches } from './steps.js';
@@ -26,7 +27,8 @@ export class PushPullState {
       name: n.name,
       addr: n.addr,
       port: n.port,
-      meta: n.meta,
+      // No metadata is nil, as Go sends it and as our alives carry it (not an empty bin).
+      meta: n.meta.length === 0 ? null : n.meta,
       incarnation: n.incarnation,
       state: MEMBER_STATE_CODE[n.state],
       vsn: n.vsn,
@@ -41,6 +43,24 @@ export class PushPullState {
       }
     }
     return { join, states, userState };
+  }
+
+  /**
+   * What a remote push/pull may leave undecoded (`PushPullDecodeOptions.heldEntry`): for a member other than us
+   * that we list alive with full versions, the entry we would send for it. An entry equal to it changes nothing
+   * when merged (an alive at an incarnation we hold), and its versions are already among ours in
+   * {@link PushPullState.verifyProtocol}. Undefined (decode everything) while we list nobody else, and when a merge
+   * or alive delegate must see every entry.
+   */
+  heldEntries(): ((name: string) => Uint8Array | undefined) | undefined {
+    const ctx = this.ctx;
+    if (ctx.config.merge?.notifyMerge !== undefined || ctx.config.alive?.notifyAlive !== undefined) return undefined;
+    if (ctx.table.size <= 1) return undefined;
+    return (name) => {
+      const record = ctx.table.get(name);
+      if (record === undefined || record.state !== 'alive' || record.vsn.length < 6 || name === ctx.name) return undefined;
+      return pushEntryFor(record.info, record.incarnation, NodeState.Alive);
+    };
   }
 
   /**

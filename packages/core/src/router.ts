@@ -144,6 +144,11 @@ export class InboundRouter implements PacketInbound, StreamInbound {
     return this.pushPull.localState(join);
   }
 
+  /** See {@link PushPullState.heldEntries}. */
+  heldEntries(): ((name: string) => Uint8Array | undefined) | undefined {
+    return this.pushPull.heldEntries();
+  }
+
   /**
    * A remote push/pull (served or dialed): ports fixed up, then verified and merged in batches; rejects with a
    * MemberlistError. `quiet`: an answer that only repairs our own view (see Membership.mergeEntry).

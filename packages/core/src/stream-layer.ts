@@ -44,6 +44,8 @@ export interface StreamInbound {
   releasePushPull(): void;
   /** Our push/pull state (node list and delegate state). */
   localState(join: boolean): PushPull;
+  /** The entries a remote push/pull may leave undecoded (`PushPullDecodeOptions.heldEntry`), if any. */
+  heldEntries(): ((name: string) => Uint8Array | undefined) | undefined;
   /**
    * Merges a remote push/pull, in batches across event-loop turns; rejects with a MemberlistError when it is
    * refused (versions, merge veto). `quiet`: an answer that only repairs our own view (see Membership.mergeEntry).
@@ -429,8 +431,9 @@ export class StreamLayer {
 
   /** Decodes a remote push/pull `pushPullBatchSize` node entries per turn; wire errors are thrown as they are. */
   private async decodePushPull(msg: Uint8Array): Promise<PushPull> {
-    // Views into the frame, not copies: what the merge keeps is copied when the member is interned.
-    const decoder = new PushPullDecoder(msg, this.limits, { views: true });
+    // Views into the frame, not copies: what the merge keeps is copied when the member is interned. Entries equal
+    // to what we hold are not decoded at all: merging them would change nothing.
+    const decoder = new PushPullDecoder(msg, this.limits, { views: true, heldEntry: this.router().heldEntries() });
     const batch = this.ctx.config.pushPullBatchSize;
     await runSteps(this.ctx, (n) => decoder.step(n), batch);
     return decoder.result();

@@ -84,6 +84,25 @@ describe('a large push/pull processed in steps', () => {
     expect(a.node.members().filter((m) => m.name.startsWith('n-') && m.state === 'alive' && m.incarnation === 1)).toHaveLength(300);
   });
 
+  it('given a 300-node push/pull already merged, when the same list comes again with one entry newer, then only that entry is decoded and merged: the rest are recognised unchanged', async () => {
+    cluster = new TestCluster('steps-unchanged');
+    const a = await cluster.add('a', { pushPullBatchSize: 64, enableCompression: false });
+    const p = await peer('10.0.0.60:7946');
+    const send = (list: PushNodeState[]): Promise<Uint8Array> =>
+      cluster!.run(exchange(p, a.address, encodePushPull({ join: false, states: list, userState: new Uint8Array(0) })));
+    await send(states(300, 1));
+    await cluster.until(() => members(a) === 301, 1000, 'merge');
+    const yieldsBefore = a.metrics.counter(MetricNames.streamYields);
+    const again = states(300, 1);
+    again[7] = { ...again[7]!, incarnation: 2 };
+    await send(again);
+    await cluster.until(() => a.node.member('n-7')?.incarnation === 2, 1000, 'the newer entry merged');
+    // Reading 300 entries 64 at a time still takes 5 steps (4 yields), and so does encoding our 301-entry reply;
+    // the one entry left to merge takes a single batch, where merging all 300 took 5 (4 more yields).
+    expect(a.metrics.counter(MetricNames.streamYields) - yieldsBefore).toBe(8);
+    expect(a.node.members().filter((m) => m.name.startsWith('n-') && m.state === 'alive' && m.incarnation === 1)).toHaveLength(299);
+  });
+
   it('given small frames, when served, then nothing yields (the work fits in one turn, as before)', async () => {
     cluster = new TestCluster('steps-small');
     const a = await cluster.add('a');

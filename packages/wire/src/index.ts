@@ -69,11 +69,13 @@ export {
   checkPushPullHeader,
   decodePushPull,
   decodeUserStream,
+  encodePushNodeState,
   encodePushPull,
   encodeUserStream,
 } from './stream.js';
 export type { StreamEncodeOptions } from './stream.js';
 export { PushPullDecoder, PushPullEncoder } from './push-pull-steps.js';
+export type { PushPullDecodeOptions } from './push-pull-steps.js';
 export { StreamScan, streamMessageLength } from './frame.js';
 export { DEFAULT_LIMITS, DEFAULT_MAX_DATAGRAM_DECOMPRESSED } from './limits.js';
 export type { WireLimits } from './limits.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ipToBytes } from './address.js';
 import type { PushPull } from './messages.js';
 import { PushPullDecoder, PushPullEncoder } from './push-pull-steps.js';
-import { decodePushPull, encodePushPull } from './stream.js';
+import { Reader } from './msgpack.js';
+import { decodePushPull, encodePushNodeState, encodePushPull, peekPushNodeStateName } from './stream.js';
 
 function pushPull(nodes: number, userState: number): PushPull {
   const states = Array.from({ length: nodes }, (_, i) => ({
@@ -72,5 +73,74 @@ describe('PushPullEncoder', () => {
     const e = new PushPullEncoder(pp);
     expect(e.step(1)).toBe(true);
     expect(e.result()).toEqual(encodePushPull(pp));
+  });
+});
+
+describe('PushPullDecoder with held entries', () => {
+  it('given a caller holding two of six entries byte for byte and a third at another incarnation, when decoded, then the two are counted unchanged and the other four decoded in order', () => {
+    const pp = pushPull(6, 20);
+    const held = new Map<string, Uint8Array>([
+      ['node-1', encodePushNodeState(pp.states[1]!)],
+      ['node-4', encodePushNodeState(pp.states[4]!)],
+      ['node-2', encodePushNodeState({ ...pp.states[2]!, incarnation: pp.states[2]!.incarnation + 1 })],
+    ]);
+    const asked: string[] = [];
+    const d = new PushPullDecoder(encodePushPull(pp), undefined, {
+      heldEntry: (name) => {
+        asked.push(name);
+        return held.get(name);
+      },
+    });
+    while (!d.step(2));
+    expect(d.unchanged).toBe(2);
+    const full = decodePushPull(encodePushPull(pp));
+    expect(d.result()).toEqual({ ...full, states: full.states.filter((_, i) => i !== 1 && i !== 4) });
+    expect(asked).toEqual(['node-0', 'node-1', 'node-2', 'node-3', 'node-4', 'node-5']);
+  });
+
+  it('given a held entry longer than what is left of the message, when decoded, then the entry is decoded, not matched past the end', () => {
+    const pp = pushPull(1, 0);
+    const longer = encodePushNodeState({ ...pp.states[0]!, meta: new Uint8Array(40) });
+    const d = new PushPullDecoder(encodePushPull(pp), undefined, { heldEntry: () => longer });
+    while (!d.step(8));
+    expect(d.unchanged).toBe(0);
+    expect(d.result()).toEqual(decodePushPull(encodePushPull(pp)));
+  });
+
+  it('given a malformed entry after a held one, when decoded with held entries, then it fails as it does without them', () => {
+    const pp = pushPull(3, 0);
+    const msg = encodePushPull(pp);
+    const [first, second, third] = pp.states.map((s) => encodePushNodeState(s)) as [Uint8Array, Uint8Array, Uint8Array];
+    msg[msg.length - third.length - second.length] = 0xc1;
+    expect(() => decodePushPull(msg)).toThrow(/expected a map/);
+    const d = new PushPullDecoder(msg, undefined, { heldEntry: (name) => (name === 'node-0' ? first : undefined) });
+    expect(() => {
+      while (!d.step(8));
+    }).toThrow(/expected a map/);
+    expect(d.unchanged).toBe(1);
+  });
+});
+
+describe('encodePushNodeState and peekPushNodeStateName', () => {
+  it('given a push/pull, when its entries are encoded one by one, then they are the bytes between its header and user state', () => {
+    const pp = pushPull(5, 0);
+    const whole = encodePushPull(pp);
+    const entries = pp.states.map((s) => encodePushNodeState(s));
+    const joined = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
+    let at = 0;
+    for (const e of entries) {
+      joined.set(e, at);
+      at += e.length;
+    }
+    expect(whole.subarray(whole.length - joined.length)).toEqual(joined);
+  });
+
+  it('given an entry, when its name is peeked, then the name comes back and the reader has not moved; a map without a name gives undefined', () => {
+    const entry = encodePushNodeState(pushPull(3, 0).states[2]!);
+    const r = new Reader(entry, 0);
+    expect(peekPushNodeStateName(r)).toBe('node-2');
+    expect(r.pos).toBe(0);
+    expect(peekPushNodeStateName(new Reader(Uint8Array.of(0x81, 0xa1, 0x78, 0x01)))).toBeUndefined();
+    expect(peekPushNodeStateName(new Reader(Uint8Array.of(0xc1)))).toBeUndefined();
   });
 });

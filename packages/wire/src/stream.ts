@@ -50,6 +50,39 @@ export function writeNodeState(w: Writer, s: PushNodeState, ints: IntEncoding): 
   w.bytes(vsn);
 }
 
+/**
+ * One `pushNodeState` on its own, byte for byte as {@link writeNodeState} writes it inside a push/pull: what a
+ * receiver compares an entry against to skip decoding one it already holds (see `PushPullDecodeOptions.heldEntry`).
+ */
+export function encodePushNodeState(s: PushNodeState, options: StreamEncodeOptions = {}): Uint8Array {
+  const w = sharedWriter;
+  w.reset();
+  writeNodeState(w, s, options.intEncoding ?? 'v0.2.2');
+  return w.buf.slice(0, w.pos);
+}
+
+/**
+ * The `Name` of the node state that starts at `r.pos`, read without decoding the rest and leaving `r` where it
+ * was; undefined when it has none or is malformed (decoding it then reports why).
+ */
+export function peekPushNodeStateName(r: Reader): string | undefined {
+  const start = r.pos;
+  try {
+    for (let n = r.mapLen(); n > 0; n--) {
+      if (r.key(PUSH_NODE_STATE_KEYS) === NAME_KEY) return r.str();
+      r.skip();
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    r.pos = start;
+  }
+}
+
+/** Index of `Name` in {@link PUSH_NODE_STATE_KEYS}. */
+const NAME_KEY = 3;
+
 /** Encodes a whole push/pull message: `0x06 | header | states | user state`. */
 export function encodePushPull(pp: PushPull, options: StreamEncodeOptions = {}): Uint8Array {
   const ints = options.intEncoding ?? 'v0.2.2';

@@ -128,6 +128,8 @@ export class TcpStream implements Stream {
     this.hasDeadline = false;
     this.chunks.length = 0;
     this.buffered = 0;
+    // Built only when someone waits: an Error captures a stack, and every stream closes through here.
+    if (this.waiters.length === 0 && this.pendingWrites.size === 0) return;
     const closed = new TransportError('ERR_CLOSED', 'stream is closed');
     for (const w of this.waiters.splice(0)) w.reject(closed);
     for (const p of this.pendingWrites) p.reject(closed);
