@@ -15,6 +15,7 @@ import { allocOutput } from './pool.js';
 const CLEAR = 256;
 const EOF = 257;
 const MAX_CODE = 4095;
+/** The compressor's hash table: 16,384 slots, for the at most 3,838 strings defined between two CLEARs. */
 const TABLE_BITS = 14;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
 
