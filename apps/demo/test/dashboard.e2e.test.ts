@@ -130,7 +130,7 @@ describe('dashboard in headless Chromium on a 3-node demo', () => {
     await page.click('#members-table tr[data-name="node-1"] td:first-child', { position: { x: 3, y: 3 } });
     await page.waitForSelector('#detail-name:has-text("node-1")');
     // Read both in one turn of the page, so a refresh between them cannot make them differ.
-    const [facts, header] = await page.evaluate(() => [document.querySelector('#detail-facts')?.textContent ?? '', document.querySelector('#health')?.textContent ?? '']);
+    const [facts, header] = await page.evaluate<[string, string]>("[document.querySelector('#detail-facts').textContent, document.querySelector('#health').textContent]");
     expect(facts).toMatch(/health score\d+ \(this node\)/);
     expect(/health score(\d+) \(this node\)/.exec(facts)?.[1]).toBe(header);
     await page.click('#members-table tr[data-name="node-2"] td:first-child', { position: { x: 3, y: 3 } });
