@@ -1,6 +1,6 @@
 import type { Stream } from '@gossip/transport';
 import * as wire from '@gossip/wire';
-import { StreamScan, encodePushPull } from '@gossip/wire';
+import { StreamScan, encodePing, encodePushPull, encodeUserStream } from '@gossip/wire';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineContext } from './context.js';
 import { StreamReader, readFrame, streamLimits } from './stream-frame.js';
@@ -76,6 +76,62 @@ describe('readFrame', () => {
     expect(firstScans.size).toBe(1);
     expect(secondScans.size).toBe(1);
     expect([...firstScans][0]).not.toBe([...secondScans][0]);
+  });
+});
+
+/** Byte equality without a deep comparison per element (slow on megabytes). */
+function same(a: Uint8Array | null, b: Uint8Array): boolean {
+  return a !== null && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+describe('readFrame of a large frame', () => {
+  /** A 3 MiB user message frame (patterned, so a misplaced byte shows) followed by a ping in the same stream. */
+  function userThenPing(): { user: Uint8Array; ping: Uint8Array; both: Uint8Array } {
+    const payload = new Uint8Array(3 << 20);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + (i >>> 16)) & 0xff;
+    const user = encodeUserStream(payload);
+    const ping = encodePing({ seqNo: 7, node: 'a' });
+    const both = new Uint8Array(user.length + ping.length);
+    both.set(user);
+    both.set(ping, user.length);
+    return { user, ping, both };
+  }
+  const bigCtx = { ...ctx, config: { ...ctx.config, maxStreamBytes: 8 << 20 } } as unknown as EngineContext;
+
+  it('given a 3 MiB user message in 64 KiB chunks and a ping after it, when read, then chunks past the header are collected and joined once, the message is exact and the ping is read next', async () => {
+    const { user, ping, both } = userThenPing();
+    let charged = 0;
+    const reader = new StreamReader(tricklingStream(both, 64 * 1024), 16 << 20, { charge: (n) => ((charged += n), true) });
+    const fill = vi.spyOn(reader, 'fill');
+    const msg = await readFrame(bigCtx, reader, new Uint8Array(0), streamLimits(bigCtx));
+    expect(same(msg, user)).toBe(true);
+    // Only the first chunk (holding the header) went through the growing buffer.
+    expect(fill).toHaveBeenCalledTimes(1);
+    expect(await readFrame(bigCtx, reader, new Uint8Array(0), streamLimits(bigCtx))).toEqual(ping);
+    expect(charged).toBe(both.length);
+  });
+
+  it('given a reader with a context, when a large frame is joined, then the copy runs in steps that can yield', async () => {
+    const { user, both } = userThenPing();
+    let t = 0;
+    let yields = 0;
+    // Each clock reading moves time on by 1 ms, so the 4 ms turn budget is spent after a few copy steps.
+    let allRead = false;
+    const clock = { now: () => (t += 1), setTimeout: (fn: () => void) => (allRead && yields++, setImmediate(fn), 0), clearTimeout: () => undefined };
+    const paced = { ...bigCtx, clock, metrics: { incrCounter: () => undefined }, shuttingDown: false } as unknown as EngineContext;
+    const inner = tricklingStream(both, 1 << 20);
+    let served = 0;
+    const stream: Stream = { ...inner, read: () => ((served += 1 << 20), (allRead = served >= both.length), inner.read()) };
+    const reader = new StreamReader(stream, 16 << 20, undefined, paced);
+    expect(same(await readFrame(paced, reader, new Uint8Array(0), streamLimits(paced)), user)).toBe(true);
+    // Yields after the last chunk arrived are the join's: 3 MiB cut into steps, the budget spent after a few.
+    expect(yields).toBeGreaterThanOrEqual(2);
+  });
+
+  it('given a stream that ends inside a large frame, when read, then ERR_MALFORMED', async () => {
+    const { user } = userThenPing();
+    const reader = new StreamReader(tricklingStream(user.subarray(0, user.length - 1), 64 * 1024), 16 << 20);
+    await expect(readFrame(bigCtx, reader, new Uint8Array(0), streamLimits(bigCtx))).rejects.toMatchObject({ code: 'ERR_MALFORMED' });
   });
 });
 

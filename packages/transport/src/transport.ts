@@ -25,7 +25,8 @@ export interface Stream {
   readonly remoteAddress: string;
   /**
    * Resolves with the next chunk of bytes, or `null` once the peer has finished sending (EOF). Chunks may be of
-   * any size; callers buffer. Rejects with a {@link TransportError} on a reset, or when the deadline passes.
+   * any size; callers buffer, and may hold a chunk for as long as they like: a transport does not reuse or change it
+   * after handing it out. Rejects with a {@link TransportError} on a reset, or when the deadline passes.
    */
   read(): Promise<Uint8Array | null>;
   /** Writes bytes; resolves once they are handed to the network. */

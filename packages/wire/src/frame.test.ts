@@ -86,6 +86,25 @@ describe('streamMessageLength with a StreamScan', () => {
     expect(scan.nodesDone).toBe(500);
   });
 
+  it.each([
+    ['user message', encodeUserStream(new Uint8Array(1000).fill(3)), 20],
+    ['encrypted frame', Uint8Array.of(0x0a, 0, 0, 0, 33, ...new Uint8Array(33)), 5],
+    ['push/pull with a large user state', encodePushPull({ join: false, states: [], userState: new Uint8Array(1000) }), 40],
+  ] as const)('given a %s whose body is still arriving, when scanned, then scan.length gives its total before it is complete', (_name, frame, prefix) => {
+    const scan = new StreamScan();
+    expect(streamMessageLength(frame.subarray(0, prefix), undefined, scan)).toBeUndefined();
+    expect(scan.length).toBe(frame.length);
+  });
+
+  it('given a compress frame still arriving, when scanned, then scan.length stays unknown until it is complete', () => {
+    const frame = encodeCompress(new Uint8Array(5000).fill(1));
+    const scan = new StreamScan();
+    expect(streamMessageLength(frame.subarray(0, frame.length - 1), undefined, scan)).toBeUndefined();
+    expect(scan.length).toBeUndefined();
+    expect(streamMessageLength(frame, undefined, scan)).toBe(frame.length);
+    expect(scan.length).toBe(frame.length);
+  });
+
   it('given a scan, when the header is over the limits, then it still throws ERR_TOO_LARGE', () => {
     const frame = encodePushPull({ join: false, states: [], userState: new Uint8Array(100) });
     expect(codeOf(() => streamMessageLength(frame, { maxUserStateBytes: 10 }, new StreamScan()))).toBe('ERR_TOO_LARGE');

@@ -30,6 +30,13 @@ export class StreamScan {
    * headers a short deadline of its own and commits resources (a push/pull slot) only after it.
    */
   headerDone = false;
+  /**
+   * The frame's total length as soon as its headers give it, before all of it is buffered: for an encrypted frame
+   * and a user message at once, for a push/pull once its node states are walked (its user state may still be
+   * arriving); for the other types only once all of it is buffered. A reader can then collect the rest without
+   * growing a buffer for it.
+   */
+  length: number | undefined = undefined;
 }
 
 /**
@@ -56,6 +63,7 @@ export function streamMessageLength(buf: Uint8Array, limits?: WireLimits, scan?:
     throw err;
   }
   if (total > l.maxStreamFrameBytes) throw tooLarge(l.maxStreamFrameBytes);
+  if (scan !== undefined) scan.length = total;
   return total <= buf.length ? total : undefined;
 }
 

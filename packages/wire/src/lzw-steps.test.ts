@@ -77,7 +77,7 @@ describe('LzwDecompressor', () => {
     expect(d.produced).toBeLessThanOrEqual(1_000_000);
   });
 
-  it('given output that outgrows 4 MiB, when stepped, then each growth copies in steps of its own that decode nothing, and the result is exact', () => {
+  it('given output that outgrows 1 MiB, when stepped, then each growth copies in steps of its own that decode nothing, and the result is exact', () => {
     // Mostly zeros with a marker every 4,099 bytes: it compresses ~500×, so the output buffer starts small and grows
     // several times, and a misplaced byte would show.
     const big = new Uint8Array(24 << 20);
@@ -97,9 +97,24 @@ describe('LzwDecompressor', () => {
         expect(d.held).toBeGreaterThan(heldBefore > 4 << 20 ? 4 << 20 : 0);
       }
     }
-    // 8→16 MiB takes 2 copy steps, 16→32 MiB 4 (the 4→8 MiB growth is one copy inside a decode step).
-    expect(copySteps).toBeGreaterThanOrEqual(6);
+    // A step asked for 1 MiB copies at most 4 MiB: 2→4 and 4→8 MiB take a copy step each, 8→16 MiB 2, 16→32 MiB 4.
+    expect(copySteps).toBeGreaterThanOrEqual(8);
     expect(peakHeld).toBeGreaterThan(32 << 20);
+    expect(same(d.result(), big)).toBe(true);
+  });
+
+  it('given small steps, when the output grows, then each copy step copies no more than 256 KiB (so a turn budget checked between steps bounds the turn)', () => {
+    const big = new Uint8Array(24 << 20);
+    for (let i = 0; i < big.length; i += 4099) big[i] = (i >>> 12) & 0xff;
+    const d = new LzwDecompressor(lzwCompress(big), 40 << 20);
+    let copySteps = 0;
+    for (;;) {
+      const before = d.produced;
+      if (d.step(16 << 10)) break;
+      if (d.produced === before) copySteps++;
+    }
+    // Growing 16→32 MiB alone copies 16 MiB: at most 256 KiB a step, that is at least 64 steps.
+    expect(copySteps).toBeGreaterThanOrEqual(64);
     expect(same(d.result(), big)).toBe(true);
   });
 

@@ -23,10 +23,21 @@ const HASH_SLOTS = 1 << 14;
 const MAX_ENTRY = 4096;
 
 /**
- * An output buffer past this size grows by copying this much per step instead of all at once: doubling a 16 MiB
- * buffer in one call copied 16 MiB into fresh pages and held the event loop for 19 ms (issue #12's bound is 20).
+ * An output buffer past this size grows in steps of its own instead of all at once inside a decode: doubling a
+ * 16 MiB buffer in one call copied 16 MiB into fresh pages and held the event loop for 19 ms (issue #12's bound is
+ * 20), and even a 4 MiB copy into fresh pages takes 2.5-5 ms, more than a whole turn's budget.
  */
-const GROW_SLICE = 4 << 20;
+const GROW_IN_STEPS_ABOVE = 1 << 20;
+
+/**
+ * A growth step copies this many bytes per byte of output asked for: copying a byte into a fresh page costs a
+ * small fraction of decoding one, so a step stays about as long as the decode step it stands in for, and the
+ * caller's time budget, checked between steps, still bounds the turn.
+ */
+const COPY_PER_OUTPUT_BYTE = 16;
+/** The least and most a growth step copies (256 KiB: well under a millisecond; 4 MiB: a few). */
+const MIN_GROW_COPY = 256 << 10;
+const MAX_GROW_COPY = 4 << 20;
 
 /** Decompresses one LZW stream a slice at a time. */
 export class LzwDecompressor {
@@ -59,14 +70,14 @@ export class LzwDecompressor {
   /**
    * Decompresses until about `bytes` more bytes of output exist (one dictionary entry may overshoot by up to 4 KiB)
    * or the stream ends; returns {@link LzwDecompressor.done}. Throws `ERR_LZW` or `ERR_TOO_LARGE` as
-   * `lzwDecompress` does. A step that has to grow a large output buffer (past {@link GROW_SLICE}) copies a slice of
-   * it and decodes nothing; the steps after it go on decoding.
+   * `lzwDecompress` does. A step that has to grow a large output buffer (past {@link GROW_IN_STEPS_ABOVE}) copies
+   * a slice of it, sized by `bytes`, and decodes nothing; the steps after it go on decoding.
    */
   step(bytes: number): boolean {
     const s = this.s;
     if (s.done) return true;
     const until = s.o + Math.max(1, bytes);
-    if (this.next === undefined && s.out.length > GROW_SLICE) {
+    if (this.next === undefined && s.out.length > GROW_IN_STEPS_ABOVE) {
       const need = Math.min(s.maxSize, until + MAX_ENTRY);
       if (need > s.out.length) {
         let size = s.out.length * 2;
@@ -76,7 +87,8 @@ export class LzwDecompressor {
       }
     }
     if (this.next !== undefined) {
-      const end = Math.min(s.o, this.copied + GROW_SLICE);
+      const copy = Math.min(MAX_GROW_COPY, Math.max(MIN_GROW_COPY, bytes * COPY_PER_OUTPUT_BYTE));
+      const end = Math.min(s.o, this.copied + copy);
       this.next.set(s.out.subarray(this.copied, end), this.copied);
       this.copied = end;
       if (end === s.o) {
