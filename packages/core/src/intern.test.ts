@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { decodeAlive } from '@gossip/wire';
-import { aliveBroadcastFor, internAddr, internMember, internVsn, internedMemberCount } from './intern.js';
+import { decodeAlive, encodeAlive, encodePushNodeState } from '@gossip/wire';
+import { aliveBroadcastFor, internAddr, internMember, internVsn, internedMemberCount, pushEntryFor } from './intern.js';
 
 /** A full garbage collection (the flag can be turned on at run time; the function lives in a new context). */
 function collectGarbage(): void {
@@ -79,6 +79,20 @@ describe('interning', () => {
     const next = aliveBroadcastFor(info, 5);
     expect(next).not.toBe(b);
     expect(decodeAlive(next.message()).incarnation).toBe(5);
+  });
+
+  it('given many members, when their alives and push/pull entries are kept, then they are views into shared slabs with the encoders\' exact bytes', () => {
+    const vsn = Uint8Array.of(1, 5, 2, 0, 0, 0);
+    const infos = Array.from({ length: 50 }, (_, i) => internMember(`slab-${i}`, Uint8Array.of(10, 2, 0, i), 7946, null, vsn));
+    const alives = infos.map((info) => aliveBroadcastFor(info, 3).message());
+    const entries = infos.map((info) => pushEntryFor(info, 3, 0)!);
+    // 100 small messages in a handful of buffers, not one buffer each.
+    expect(new Set([...alives, ...entries].map((b) => b.buffer)).size).toBeLessThanOrEqual(4);
+    infos.forEach((info, i) => {
+      const fields = { node: info.name, addr: info.addr, port: 7946, meta: null, vsn };
+      expect(alives[i]).toEqual(encodeAlive({ incarnation: 3, ...fields }));
+      expect(entries[i]).toEqual(encodePushNodeState({ name: info.name, addr: info.addr, port: 7946, meta: null, incarnation: 3, state: 0, vsn }));
+    });
   });
 
   it('given 1,000 members no node holds any more, when 2,000 new ones are interned after a collection, then the collected names are forgotten', async () => {

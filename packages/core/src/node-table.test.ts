@@ -1,6 +1,6 @@
 import { createSeededRandom } from '@gossip/transport';
 import { describe, expect, it } from 'vitest';
-import { type MemberState, NodeRecord } from './member.js';
+import { type MemberState, NodeRecord, hashBytes } from './member.js';
 import { NodeTable } from './node-table.js';
 
 const record = (name: string, state: MemberState = 'alive', stateChangedAt = 0): NodeRecord =>
@@ -68,5 +68,17 @@ describe('NodeTable', () => {
       return t.all().map((r) => r.name);
     };
     expect(order()).toEqual(order());
+  });
+});
+
+describe('hashBytes', () => {
+  it('given any bytes, then the hash is a 30-bit integer (kept unboxed by V8) and equal bytes hash equally', () => {
+    const rnd = createSeededRandom(7);
+    for (let n = 0; n < 2_000; n++) {
+      const b = Uint8Array.from({ length: 1 + (n % 90) }, () => Math.floor(rnd.next() * 256));
+      const h = hashBytes(b);
+      expect(Number.isInteger(h) && h >= 0 && h < 2 ** 30).toBe(true);
+      expect(hashBytes(b.slice())).toBe(h);
+    }
   });
 });
