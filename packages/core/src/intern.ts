@@ -56,7 +56,9 @@ export function internVsn(vsn: Uint8Array): Uint8Array {
  * heap; a view into a slab is one object, and its bytes live off the heap. Heap per member fell from 850 to 660
  * bytes (with the unboxed hash in member.ts), which the garbage collector no longer copies while a push/pull of
  * 10,000 new members is merged (issue #12: the young generation's pauses grow with what survives). A slab lives as
- * long as its longest-lived message: small slabs bound that waste at 4 KiB per message still held.
+ * long as its longest-lived message: small slabs bound that waste at 4 KiB per message still held. Not the wire
+ * encoders' pool (`allocOutput`): it keeps outputs up to 64 bytes on the heap, the alive included, and its slabs
+ * are shared with short-lived packets, which a long-lived message would pin.
  */
 const SLAB_SIZE = 4 * 1024;
 /** Messages larger than this keep a buffer of their own (a slab would waste too much of itself). */
