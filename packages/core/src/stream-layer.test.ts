@@ -76,6 +76,34 @@ describe('serving streams', () => {
     expect(merged).toEqual(['1/true']);
   });
 
+  it('given a member whose entry was sent alive and that is then suspected, when the next push/pull is served, then the reply lists it suspect, with metadata and incarnations as held', async () => {
+    cluster = new TestCluster('serve-pp-entries');
+    const a = await cluster.add('a', { enableCompression: false });
+    peer = await RawPeer.start(cluster.network, '10.0.0.60:7946');
+    const entry = (name: string, incarnation: number, state: number, meta: Uint8Array | null = null) => ({
+      name,
+      addr: ipToBytes('10.0.0.61'),
+      port: 7946,
+      meta,
+      incarnation,
+      state,
+      vsn: VSN,
+    });
+    const listed = (reply: Uint8Array) =>
+      decodePushPull(reply)
+        .states.map((s) => [s.name, s.state, s.incarnation, s.meta === null ? null : [...s.meta]])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    const request = (states: ReturnType<typeof entry>[]) => encodePushPull({ join: false, states, userState: new Uint8Array(0) });
+
+    await exchange(a.address, request([entry('m1', 2, 0, Uint8Array.of(7, 7)), entry('m2', 1, 0)]));
+    const before = listed(await exchange(a.address, request([entry('m2', 1, 1)])));
+    const after = listed(await exchange(a.address, request([])));
+
+    expect(before).toEqual([['a', 0, 1, null], ['m1', 0, 2, [7, 7]], ['m2', 0, 1, null]]);
+    expect(a.node.member('m2')?.state).toBe('suspect');
+    expect(after).toEqual([['a', 0, 1, null], ['m1', 0, 2, [7, 7]], ['m2', 1, 1, null]]);
+  });
+
   it('given compression on, when served, then the reply frame is compressed', async () => {
     cluster = new TestCluster('serve-compressed');
     const a = await cluster.add('a');

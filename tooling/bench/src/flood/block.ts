@@ -5,13 +5,15 @@
  * Datagrams: each hostile datagram is handed to a live victim's packet handler exactly as the transport would
  * (same code path, timed synchronously around the handler), `ROUNDS` times with fresh content. Streams: each frame
  * is written to the victim over real loopback TCP, and the event loop's longest stall while it is served is read
- * from `monitorEventLoopDelay`.
+ * from `monitorEventLoopDelay`. Each row also gives the worst block less the time the thread waited for a CPU
+ * (`own`, see `RunQueueWait`): on a shared machine the wall time includes other processes' turns.
  */
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Keyring, MetricNames, encodeCompress, encodePing, encodePushPull, encodeUserStream, encryptPacket, encryptStreamFrame, ipToBytes } from 'gossip';
 import { type MessageKind, MESSAGE_TYPES, bombShapes, largestDatagram } from './craft.js';
+import { RunQueueWait } from './run-queue.js';
 import { StreamAttacker } from './stream-attacker.js';
 import { type Victim, startVictim } from './victim.js';
 
@@ -30,6 +32,13 @@ export interface BlockRow {
   readonly medianMs: number;
   /** Median process CPU time (ms) per input: the block without the waits a loaded machine adds (datagrams only). */
   readonly medianCpuMs?: number;
+  /**
+   * The worst block less the time the event-loop thread waited, runnable, for a CPU meanwhile (`RunQueueWait`):
+   * what the input itself held the loop for (our work and the collector's pauses), without the share a busy
+   * machine adds. Streams: the longest gap between two ticks of a 1 ms timer, less the wait inside it (so it
+   * includes up to 1 ms of the timer's own period).
+   */
+  readonly worstOwnMs?: number;
   /** Streams: event-loop turns the victim split the frame into (its yields + 1), median over the rounds. */
   readonly turns?: number;
   /** Streams: median process CPU time (ms) while a frame was sent and served, and per turn. */
@@ -48,23 +57,39 @@ function cpuNow(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Tracks the most CPU time spent between two ticks of a 1 ms interval timer (see `BlockRow.worstTurnCpuMs`). */
-class TurnCpu {
-  max = 0;
-  private last = cpuNow();
+/**
+ * Ticks a 1 ms interval timer and keeps, between two ticks, the most process CPU time spent (see
+ * `BlockRow.worstTurnCpuMs`) and the longest gap less the thread's run-queue wait (`BlockRow.worstOwnMs`).
+ */
+class TurnMeter {
+  maxCpu = 0;
+  maxOwn = 0;
+  private readonly wait = new RunQueueWait();
+  private lastCpu = cpuNow();
+  private lastAt = performance.now();
+  private lastWait = this.wait.ms();
   private readonly timer = setInterval(() => {
-    const now = cpuNow();
-    this.max = Math.max(this.max, now - this.last);
-    this.last = now;
+    const cpu = cpuNow();
+    const at = performance.now();
+    const wait = this.wait.ms();
+    this.maxCpu = Math.max(this.maxCpu, cpu - this.lastCpu);
+    this.maxOwn = Math.max(this.maxOwn, at - this.lastAt - (wait - this.lastWait));
+    this.lastCpu = cpu;
+    this.lastAt = at;
+    this.lastWait = wait;
   }, 1);
 
   reset(): void {
-    this.last = cpuNow();
-    this.max = 0;
+    this.lastCpu = cpuNow();
+    this.lastAt = performance.now();
+    this.lastWait = this.wait.ms();
+    this.maxCpu = 0;
+    this.maxOwn = 0;
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.wait.close();
   }
 }
 
@@ -86,6 +111,7 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
   for (const compress of [false, true]) {
     for (const kind of Object.keys(MESSAGE_TYPES) as MessageKind[]) {
       const times: number[] = [];
+      const own: number[] = [];
       const cpu: number[] = [];
       let bytes = 0;
       let messages = 0;
@@ -95,6 +121,7 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
         bytes = data.length;
         messages = count;
         times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+        own.push(victim.timing.lastOwn);
         cpu.push(victim.timing.lastCpu);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -105,19 +132,30 @@ async function datagramRows(victim: Victim, from: string, key: Uint8Array | unde
         worstMs: Math.max(...times),
         medianMs: median(times),
         medianCpuMs: median(cpu),
+        worstOwnMs: Math.max(...own),
       });
     }
   }
   for (const [name, packet] of Object.entries(bombShapes())) {
     const times: number[] = [];
+    const own: number[] = [];
     const cpu: number[] = [];
     const data = seal(packet);
     for (let r = 0; r < ROUNDS; r++) {
       times.push(victim.timing.deliver({ data, from, receivedAt: performance.now() }));
+      own.push(victim.timing.lastOwn);
       cpu.push(victim.timing.lastCpu);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    rows.push({ input: `${name}${suffix}`, bytes: data.length, messages: 0, worstMs: Math.max(...times), medianMs: median(times), medianCpuMs: median(cpu) });
+    rows.push({
+      input: `${name}${suffix}`,
+      bytes: data.length,
+      messages: 0,
+      worstMs: Math.max(...times),
+      medianMs: median(times),
+      medianCpuMs: median(cpu),
+      worstOwnMs: Math.max(...own),
+    });
   }
   return rows;
 }
@@ -187,7 +225,7 @@ async function streamRows(start: () => Promise<Victim>, names: readonly string[]
   const rows: BlockRow[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
-  const turnCpu = new TurnCpu();
+  const meter = new TurnMeter();
   for (const name of names) {
     if (!SHAPES.test(name)) continue;
     const victim = await start();
@@ -195,6 +233,7 @@ async function streamRows(start: () => Promise<Victim>, names: readonly string[]
     const turns: number[] = [];
     const cpu: number[] = [];
     const turnCpus: number[] = [];
+    const owns: number[] = [];
     let bytes = 0;
     const rounds = Math.min(ROUNDS, 3);
     for (let r = 0; r < rounds; r++) {
@@ -204,7 +243,7 @@ async function streamRows(start: () => Promise<Victim>, names: readonly string[]
       const yields = yieldsOf(victim);
       const cpu0 = process.cpuUsage();
       h.reset();
-      turnCpu.reset();
+      meter.reset();
       bytes = await attacker.send(victim.address);
       // The victim may still be working in steps after the connection closed (our end closes after writing):
       // wait until it has given up no turn for 50 ms.
@@ -213,15 +252,16 @@ async function streamRows(start: () => Promise<Victim>, names: readonly string[]
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       times.push(h.max / 1e6);
-      turnCpus.push(turnCpu.max);
+      turnCpus.push(meter.maxCpu);
+      owns.push(meter.maxOwn);
       const used = process.cpuUsage(cpu0);
       cpu.push((used.user + used.system) / 1000);
       turns.push(yieldsOf(victim) - yields + 1);
     }
     await victim.node.shutdown();
-    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times), turns: median(turns), cpuMs: median(cpu), worstTurnCpuMs: Math.max(...turnCpus) });
+    rows.push({ input: name, bytes, messages: 0, worstMs: Math.max(...times), medianMs: median(times), turns: median(turns), cpuMs: median(cpu), worstTurnCpuMs: Math.max(...turnCpus), worstOwnMs: Math.max(...owns) });
   }
-  turnCpu.stop();
+  meter.stop();
   h.disable();
   return rows;
 }
@@ -258,7 +298,8 @@ export async function measureBlocks(log: (line: string) => void): Promise<BlockR
         : r.cpuMs !== undefined && r.turns !== undefined
           ? `  cpu ${r.cpuMs.toFixed(1).padStart(7)} ms in ${String(r.turns).padStart(4)} turns, worst turn ≤ ${(r.worstTurnCpuMs ?? 0).toFixed(1).padStart(6)} ms cpu`
           : '';
-    log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
+    const own = r.worstOwnMs === undefined ? '' : `  own ${r.worstOwnMs.toFixed(2).padStart(6)} ms`;
+    log(`${r.input.padEnd(48)} ${String(r.bytes).padStart(9)} B  worst ${r.worstMs.toFixed(2).padStart(8)} ms${own}  median ${r.medianMs.toFixed(2).padStart(8)} ms${cpu}`);
   }
   return rows;
 }

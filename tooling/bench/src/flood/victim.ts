@@ -8,6 +8,7 @@ import type { InboundPacket, Stream, Transport, TransportHandlers } from '@gossi
 import { UdpTcpTransport, systemClock, systemRandom } from '@gossip/transport';
 import { type Logger, MemoryMetrics, type NodeOptions, prefixLogger, resolveNodeOptions } from 'gossip';
 import { keyringCipher } from 'gossip';
+import { RunQueueWait } from './run-queue.js';
 
 /** A logger that renders each line as one JSON line would be, and only counts the bytes. */
 export class CountingLogger implements Logger {
@@ -29,6 +30,9 @@ class TimingTransport implements Transport {
   /** Duration (ms) of the last handled datagram, and the process CPU time (ms) it took. */
   last = 0;
   lastCpu = 0;
+  /** {@link TimingTransport.last} less the time the thread waited for a CPU meanwhile (see `RunQueueWait`). */
+  lastOwn = 0;
+  private readonly wait = new RunQueueWait();
   /** Longest so far. */
   max = 0;
   /** How many datagrams were handled. */
@@ -52,9 +56,11 @@ class TimingTransport implements Transport {
   /** Hands `packet` to the node as if it had arrived; returns how long that took (ms). */
   deliver(packet: InboundPacket): number {
     const cpu0 = process.cpuUsage();
+    const wait0 = this.wait.ms();
     const t0 = performance.now();
     this.handlers?.onPacket(packet);
     this.last = performance.now() - t0;
+    this.lastOwn = Math.max(0, this.last - (this.wait.ms() - wait0));
     const cpu = process.cpuUsage(cpu0);
     this.lastCpu = (cpu.user + cpu.system) / 1000;
     this.max = Math.max(this.max, this.last);
