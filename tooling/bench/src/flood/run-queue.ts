@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Reads the main thread's run-queue wait; without `/proc` (not Linux) every reading is 0. */
 export class RunQueueWait {
-  private readonly fd: number | undefined;
+  private fd: number | undefined;
   private readonly buf = Buffer.alloc(128);
 
   /** Must be constructed on the thread to be measured: `/proc/thread-self` names the opener's thread. */
@@ -33,7 +33,9 @@ export class RunQueueWait {
     return Number(fields[1] ?? 0) / 1e6;
   }
 
+  /** Closes the file; readings are 0 from then on. */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
